@@ -1,0 +1,144 @@
+// Sportello's configuration: TOML loaded once into immutable typed structures and shared by pointer
+// (style.md: "Immutable configuration snapshots shared by pointer; no mutable globals").
+//
+// Contract of the loader:
+//  - Every problem is collected, not just the first: unknown keys, wrong types, missing required keys,
+//    out-of-range numbers, bad URLs and host:port values, duplicate names, listener port clashes.
+//  - Each problem names file, line and key: "config/x.toml:12: server.listeners[1].address: port clash
+//    with server.listeners[0] (127.0.0.1:8443)".
+//  - Relative paths in the file are resolved against the directory of the file; data_dir is resolved
+//    against the current directory (so `sportello serve` from a fresh clone uses ./var).
+//  - Defaults below are what a key takes when the file omits it.
+// Later components add their sections here (and to config/sportello.sample.toml) as they land.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/log.hpp"
+#include "core/base/result.hpp"
+
+namespace sportello::config {
+
+struct Location {
+  std::string file;
+  int line = 0;    // 1-based; 0 when the problem is about the file as a whole or a missing key's table
+  int column = 0;
+};
+
+struct Problem {
+  Location where;
+  std::string key;      // dotted path with array indices: "server.listeners[1].address"
+  std::string message;  // lower-case, no trailing period: "expected a string, got an integer"
+  // "file:line: key: message" (": key" omitted when empty, ":line" when 0)
+  std::string format() const;
+};
+
+// host:port as written in config or on the command line: "127.0.0.1:8443", "[::1]:0", "localhost:8080".
+struct Endpoint {
+  std::string host;  // without brackets for IPv6
+  std::uint16_t port = 0;
+  std::string toString() const;  // brackets around IPv6 literals
+  bool operator==(const Endpoint&) const = default;
+};
+Result<Endpoint, std::string> parseEndpoint(std::string_view text);
+
+struct Limits {
+  std::size_t max_header_bytes = 16 * 1024;      // request line + headers; over it: 431
+  std::size_t max_body_bytes = 1024 * 1024;      // over it: 413, decided before the body is read
+  std::chrono::milliseconds header_timeout{10'000};  // from the first byte of a request to its last header
+  std::chrono::milliseconds body_timeout{30'000};    // to read the whole body
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection with no request in progress
+  std::chrono::milliseconds write_timeout{30'000};   // to write a whole response
+  std::size_t max_connections = 10'000;              // per listener; past it new connections are closed
+};
+
+struct Listener {
+  std::string name;      // "main" is the gateway's front door; others: "idp", "pagopa", ...
+  Endpoint address;      // port 0 = any free port (reported by --ports-file and the log)
+  bool tls = true;
+  Location where;        // for messages that point back at the file
+};
+
+struct Server {
+  std::string public_url = "https://localhost:8443";  // how browsers reach the main listener
+  std::vector<std::string> hostnames;                 // extra TLS names besides localhost, 127.0.0.1, ::1
+  unsigned threads = 0;                               // I/O threads; 0 = one per core
+  std::chrono::milliseconds shutdown_grace{10'000};   // in-flight requests get this long on SIGTERM
+  std::int64_t hsts_max_age = 31'536'000;             // seconds; 0 = no Strict-Transport-Security
+  Limits limits;
+  std::vector<Listener> listeners;                    // default: one "main" at 127.0.0.1:8443, TLS
+};
+
+struct Admin {
+  bool loopback_only = true;  // /_admin answers only to 127.0.0.0/8 and ::1
+  std::string token;          // when set, "Authorization: Bearer <token>" is required as well
+};
+
+struct Log {
+  LogLevel level = LogLevel::info;
+  bool access = true;  // one JSON line per request
+  std::string file;    // empty = stderr; otherwise appended to (resolved against the config file's dir)
+};
+
+struct Pki {
+  std::string dir = "pki";  // relative to data_dir
+  int ca_days = 3650;
+  int leaf_days = 825;
+};
+
+// The gateway's identity as a SPID/CIE Service Provider; its signing certificate follows Avviso SPID n.29 v3.
+struct Sp {
+  std::string entity_id = "https://localhost:8443/spid/metadata";
+  std::string organization = "Comune di Vigata";  // O and CN of the signing certificate
+  std::string ipa_code = "c_vgt";                 // organizationIdentifier "PA:IT-<ipa_code>"
+  std::string locality = "Vigata";                // L
+  std::string country = "IT";                     // C
+  bool public_sector = true;                      // policy 1.3.76.16.4.2.1 (public) or .4.3.1 (private)
+  std::string vat_number;                         // private SPs: organizationIdentifier "VATIT-<vat>"
+  int key_bits = 2048;                            // 2048, 3072 or 4096
+};
+
+// A mock identity provider; issue 3 adds its users and behaviour.
+struct Idp {
+  std::string name;          // path segment: /idp/<name>/...; [a-z0-9-]{1,32}, unique
+  std::string profile = "spid";  // "spid" | "cie"
+  std::string display_name;  // shown on the discovery page
+  bool enabled = true;
+  Location where;
+};
+
+struct Config {
+  std::string source_file;  // as given (for messages)
+  std::string base_dir;     // directory of the source file, for relative paths
+  std::string data_dir = "var";
+  Server server;
+  Admin admin;
+  Log log;
+  Pki pki;
+  Sp sp;
+  std::vector<Idp> idps;
+
+  const Listener* listener(std::string_view name) const;
+  std::string pkiDir() const;  // data_dir / pki.dir, unless pki.dir is absolute
+};
+
+// What the command line may override; applied before validation so clashes are still found.
+struct Overrides {
+  std::optional<Endpoint> listen;    // --listen: replaces the address of the "main" listener
+  std::optional<std::string> data_dir;  // --data-dir
+};
+
+using Loaded = Result<std::shared_ptr<const Config>, std::vector<Problem>>;
+
+Loaded loadFile(const std::string& path, const Overrides& overrides = {});
+// `source_name` stands in for the file name in problems; relative paths resolve against `base_dir`.
+Loaded loadString(std::string_view toml, const std::string& source_name, const std::string& base_dir = ".",
+                  const Overrides& overrides = {});
+
+}  // namespace sportello::config

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs whatever Sportello needs from Debian 12 packages, and nothing when all is there.
+#   scripts/setup.sh            build dependencies (enough for `sportello serve`)
+#   scripts/setup.sh --test     + what the test suites use
+#   scripts/setup.sh --bench    + what bench/ compares against (wrk, nginx)
+# Idempotent: asks dpkg first and calls apt-get only for what is missing. Runs as root or through sudo.
+set -euo pipefail
+
+build_pkgs=(
+  g++ cmake ninja-build pkg-config ccache git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
+  libssl-dev openssl libxml2-dev libxmlsec1-dev xmlsec1 libsqlite3-dev sqlite3 libtomlplusplus-dev
+  ca-certificates
+)
+test_pkgs=(
+  libgtest-dev libgmock-dev curl python3 clang-format
+)
+bench_pkgs=(
+  libbenchmark-dev wrk nginx-light
+)
+
+want=("${build_pkgs[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --test)  want+=("${test_pkgs[@]}") ;;
+    --bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+# Google Benchmark is a build dependency of bench/ only, but CMake finds it optionally; tests need GTest.
+want+=(libbenchmark-dev)
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup.sh: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "setup.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# nginx-light's package enables and starts a system nginx on port 80; the benchmark runs its own.
+if printf '%s\n' "${missing[@]}" | grep -q '^nginx'; then
+  ( $SUDO systemctl disable --now nginx 2>/dev/null || $SUDO service nginx stop 2>/dev/null || true ) >/dev/null 2>&1
+fi
+echo "setup.sh: done"
