@@ -1,1 +1,463 @@
-// placeholder: being written
+// The schema lives here as code: one read function per section, in the order of the sample file.
+// Checks that need one value are made where it is read (so the problem points at its line); checks
+// across values (duplicate names, port clashes) run after the overrides, so a clash that only the
+// command line creates is still found.
+#include "core/config/config.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <system_error>
+#include <utility>
+
+#include <toml++/toml.h>
+
+#include "core/config/reader.hpp"
+
+namespace sportello::config {
+namespace {
+
+using detail::Context;
+using detail::Need;
+using detail::TableReader;
+
+constexpr std::int64_t kMaxInt64 = std::numeric_limits<std::int64_t>::max();
+// Certificates valid past 9999 need GeneralizedTime quirks nobody tests; a century is plenty for a mock.
+constexpr std::int64_t kMaxDays = 36'500;
+
+// What the cross-checks need to point back at, beside the typed values.
+struct ListenerSource {
+  std::string key;  // "server.listeners[1]"
+  Location name_where;
+  Location address_where;
+  bool address_ok = false;  // a valid address was given (or defaulted, or overridden)
+  bool overridden = false;  // the address came from --listen
+};
+
+struct IdpSource {
+  std::string key;  // "idps[2]"
+  Location name_where;
+};
+
+struct Sources {
+  std::vector<ListenerSource> listeners;
+  std::vector<IdpSource> idps;
+};
+
+std::string inQuotes(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
+
+bool isLowerAlnumDash(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+std::string lowerFirst(std::string s) {
+  if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  while (!s.empty() && (s.back() == '.' || s.back() == '\n')) s.pop_back();
+  return s;
+}
+
+// Enough of RFC 3986 to catch typos: an absolute http(s) URL with a host and an optional valid port.
+// The empty string means the URL is acceptable; otherwise the reason it is not.
+std::string urlProblem(std::string_view url) {
+  if (std::any_of(url.begin(), url.end(),
+                  [](char c) { return c == ' ' || (c >= 0 && c < 0x20) || c == 0x7f; })) {
+    return "contains a space or control character";
+  }
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return "not absolute (expected http:// or https://)";
+  const std::string_view scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return "scheme must be http or https";
+  std::string_view authority = url.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (authority.find('@') != std::string_view::npos) return "user info is not allowed";
+  std::string_view host = authority;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return "missing ']' after IPv6 address";
+    host = authority.substr(1, close - 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return "unexpected characters after the host";
+      port = after.substr(1);
+      if (port.empty()) return "empty port";
+    }
+  } else if (const std::size_t colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (port.empty()) return "empty port";
+  }
+  if (host.empty()) return "missing host";
+  if (!port.empty()) {
+    const bool digits = port.size() <= 5 &&
+                        std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) return "port is not a number";
+    const auto n = std::stoul(std::string(port));
+    if (n < 1 || n > 65535) return "port out of range (1-65535)";
+  }
+  return {};
+}
+
+void checkUrl(TableReader& t, std::string_view key, const std::string& url) {
+  if (std::string why = urlProblem(url); !why.empty()) {
+    t.context().report(t.line(key), t.path(key), "invalid URL " + inQuotes(url) + ": " + why);
+  }
+}
+
+void checkNotEmpty(TableReader& t, std::string_view key, const std::string& value) {
+  if (value.empty()) t.context().report(t.line(key), t.path(key), "must not be empty");
+}
+
+// A TLS subject name: a DNS name (wildcards allowed) or an IP literal.
+bool isHostNameOrAddress(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == ':' || c == '*';
+  });
+}
+
+bool isWildcardHost(std::string_view host) {
+  return host == "0.0.0.0" || host == "::";
+}
+
+std::string lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Two listeners that the kernel would refuse to bind both: same port, and the same host or a wildcard.
+bool clash(const Endpoint& a, const Endpoint& b) {
+  if (a.port == 0 || a.port != b.port) return false;
+  return lowered(a.host) == lowered(b.host) || isWildcardHost(a.host) || isWildcardHost(b.host);
+}
+
+void readLimits(TableReader t, Limits& limits) {
+  t.readInt("max_header_bytes", limits.max_header_bytes, 1);
+  t.readInt("max_body_bytes", limits.max_body_bytes, 1);
+  t.read("header_timeout_ms", limits.header_timeout, 1);
+  t.read("body_timeout_ms", limits.body_timeout, 1);
+  t.read("idle_timeout_ms", limits.idle_timeout, 1);
+  t.read("write_timeout_ms", limits.write_timeout, 1);
+  t.readInt("max_connections", limits.max_connections, 1);
+  t.finish();
+}
+
+void readListener(TableReader t, std::vector<Listener>& listeners, Sources& sources) {
+  Listener listener;
+  ListenerSource source;
+  source.key = t.path();
+  listener.where = Location{t.context().file, t.line(), 0};
+  if (t.read("name", listener.name, Need::required)) checkNotEmpty(t, "name", listener.name);
+  source.name_where = t.where("name");
+  std::string address;
+  if (t.read("address", address, Need::required)) {
+    if (auto endpoint = parseEndpoint(address)) {
+      listener.address = *endpoint;
+      source.address_ok = true;
+    } else {
+      t.context().report(t.line("address"), t.path("address"), endpoint.error());
+    }
+  }
+  source.address_where = t.where("address");
+  t.read("tls", listener.tls);
+  t.finish();
+  listeners.push_back(std::move(listener));
+  sources.listeners.push_back(std::move(source));
+}
+
+void readServer(TableReader t, Server& server, Sources& sources) {
+  if (t.read("public_url", server.public_url)) checkUrl(t, "public_url", server.public_url);
+  if (t.read("hostnames", server.hostnames)) {
+    for (std::size_t i = 0; i < server.hostnames.size(); ++i) {
+      if (!isHostNameOrAddress(server.hostnames[i])) {
+        t.context().report(t.line("hostnames"), t.path("hostnames") + "[" + std::to_string(i) + "]",
+                           "invalid host name " + inQuotes(server.hostnames[i]));
+      }
+    }
+  }
+  t.readInt("threads", server.threads, 0, 256);
+  t.read("shutdown_grace_ms", server.shutdown_grace, 0);
+  t.read("hsts_max_age_s", server.hsts_max_age, 0, kMaxInt64);
+  readLimits(t.table("limits"), server.limits);
+  server.listeners.clear();
+  t.tables("listeners", [&](TableReader listener, std::size_t) {
+    readListener(std::move(listener), server.listeners, sources);
+  });
+  if (server.listeners.empty()) {
+    server.listeners.push_back(
+        Listener{"main", Endpoint{"127.0.0.1", 8443}, true, Location{t.context().file, 0, 0}});
+    sources.listeners.push_back(ListenerSource{"server.listeners[0]", server.listeners[0].where,
+                                               server.listeners[0].where, true, false});
+  }
+  t.finish();
+}
+
+void readAdmin(TableReader t, Admin& admin) {
+  t.read("loopback_only", admin.loopback_only);
+  t.read("token", admin.token);
+  t.finish();
+}
+
+void readLog(TableReader t, Log& log) {
+  std::string level;
+  if (t.read("level", level) && !parseLogLevel(level, log.level)) {
+    t.context().report(t.line("level"), t.path("level"),
+                       "expected \"debug\", \"info\", \"warn\" or \"error\", got " + inQuotes(level));
+  }
+  t.read("access", log.access);
+  t.read("file", log.file);
+  t.finish();
+}
+
+void readPki(TableReader t, Pki& pki) {
+  if (t.read("dir", pki.dir)) checkNotEmpty(t, "dir", pki.dir);
+  t.readInt("ca_days", pki.ca_days, 1, kMaxDays);
+  t.readInt("leaf_days", pki.leaf_days, 1, kMaxDays);
+  t.finish();
+}
+
+void readSp(TableReader t, Sp& sp) {
+  if (t.read("entity_id", sp.entity_id)) checkUrl(t, "entity_id", sp.entity_id);
+  if (t.read("organization", sp.organization)) checkNotEmpty(t, "organization", sp.organization);
+  t.read("ipa_code", sp.ipa_code);
+  if (t.read("locality", sp.locality)) checkNotEmpty(t, "locality", sp.locality);
+  if (t.read("country", sp.country)) {
+    const bool ok = sp.country.size() == 2 && std::all_of(sp.country.begin(), sp.country.end(),
+                                                          [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (!ok) {
+      t.context().report(t.line("country"), t.path("country"),
+                         "expected two upper-case letters (ISO 3166-1 alpha-2), got " + inQuotes(sp.country));
+    }
+  }
+  t.read("public_sector", sp.public_sector);
+  if (t.read("vat_number", sp.vat_number) && !sp.vat_number.empty()) {
+    const bool ok = sp.vat_number.size() == 11 && std::all_of(sp.vat_number.begin(), sp.vat_number.end(),
+                                                              [](char c) { return c >= '0' && c <= '9'; });
+    if (!ok) {
+      t.context().report(t.line("vat_number"), t.path("vat_number"),
+                         "expected 11 digits (partita IVA), got " + inQuotes(sp.vat_number));
+    }
+  }
+  if (std::int64_t bits = 0; t.read("key_bits", bits, std::numeric_limits<std::int64_t>::min(), kMaxInt64)) {
+    if (bits == 2048 || bits == 3072 || bits == 4096) {
+      sp.key_bits = static_cast<int>(bits);
+    } else {
+      t.context().report(t.line("key_bits"), t.path("key_bits"),
+                         "must be 2048, 3072 or 4096, got " + std::to_string(bits));
+    }
+  }
+  // Avviso SPID n.29 puts one of these two in the certificate's organizationIdentifier.
+  if (sp.public_sector && sp.ipa_code.empty()) {
+    t.context().report(t.line("ipa_code"), t.path("ipa_code"), "required when sp.public_sector is true");
+  }
+  if (!sp.public_sector && sp.vat_number.empty()) {
+    t.context().report(t.line("vat_number"), t.path("vat_number"), "required when sp.public_sector is false");
+  }
+  t.finish();
+}
+
+void readIdp(TableReader t, std::vector<Idp>& idps, Sources& sources) {
+  Idp idp;
+  IdpSource source;
+  source.key = t.path();
+  idp.where = Location{t.context().file, t.line(), 0};
+  if (t.read("name", idp.name, Need::required)) {
+    const bool ok = !idp.name.empty() && idp.name.size() <= 32 &&
+                    std::all_of(idp.name.begin(), idp.name.end(), isLowerAlnumDash);
+    if (!ok) {
+      t.context().report(
+          t.line("name"), t.path("name"),
+          "invalid name " + inQuotes(idp.name) + ": use 1 to 32 characters from a-z, 0-9 and '-'");
+    }
+  }
+  source.name_where = t.where("name");
+  if (t.read("profile", idp.profile) && idp.profile != "spid" && idp.profile != "cie") {
+    t.context().report(t.line("profile"), t.path("profile"),
+                       "expected \"spid\" or \"cie\", got " + inQuotes(idp.profile));
+  }
+  if (!t.read("display_name", idp.display_name)) idp.display_name = idp.name;
+  t.read("enabled", idp.enabled);
+  t.finish();
+  idps.push_back(std::move(idp));
+  sources.idps.push_back(std::move(source));
+}
+
+void readConfig(Context& ctx, const toml::table* root, Config& config, Sources& sources) {
+  TableReader t(ctx, root, "", "", 0);
+  if (t.read("data_dir", config.data_dir)) checkNotEmpty(t, "data_dir", config.data_dir);
+  readServer(t.table("server"), config.server, sources);
+  readAdmin(t.table("admin"), config.admin);
+  readLog(t.table("log"), config.log);
+  readPki(t.table("pki"), config.pki);
+  readSp(t.table("sp"), config.sp);
+  t.tables("idps", [&](TableReader idp, std::size_t) { readIdp(std::move(idp), config.idps, sources); });
+  t.finish();
+}
+
+void applyOverrides(Context& ctx, const Overrides& overrides, Config& config, Sources& sources) {
+  if (overrides.listen) {
+    auto& listeners = config.server.listeners;
+    auto main =
+        std::find_if(listeners.begin(), listeners.end(), [](const Listener& l) { return l.name == "main"; });
+    if (main == listeners.end()) {
+      ctx.problems.push_back(Problem{Location{"--listen", 0, 0}, "server.listeners",
+                                     "no listener named \"main\" to take this address"});
+    } else {
+      main->address = *overrides.listen;
+      ListenerSource& source = sources.listeners[static_cast<std::size_t>(main - listeners.begin())];
+      source.address_where = Location{"--listen", 0, 0};
+      source.address_ok = true;
+      source.overridden = true;
+    }
+  }
+  if (overrides.data_dir) {
+    config.data_dir = *overrides.data_dir;
+    if (config.data_dir.empty()) {
+      ctx.problems.push_back(Problem{Location{"--data-dir", 0, 0}, "data_dir", "must not be empty"});
+    }
+  }
+}
+
+void checkAcross(Context& ctx, const Config& config, const Sources& sources) {
+  const auto& listeners = config.server.listeners;
+  for (std::size_t j = 0; j < listeners.size(); ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      if (!listeners[j].name.empty() && listeners[i].name == listeners[j].name) {
+        const ListenerSource& dup = sources.listeners[j];
+        ctx.problems.push_back(Problem{dup.name_where, dup.key + ".name",
+                                       "duplicate listener name " + inQuotes(listeners[j].name) + " (also " +
+                                           sources.listeners[i].key + ")"});
+        break;
+      }
+    }
+    for (std::size_t i = 0; i < j; ++i) {
+      const ListenerSource& a = sources.listeners[i];
+      const ListenerSource& b = sources.listeners[j];
+      if (!a.address_ok || !b.address_ok || !clash(listeners[i].address, listeners[j].address)) continue;
+      // Blame the command line when it took part: that is what the user just typed.
+      const bool blame_first = a.overridden;
+      const ListenerSource& here = blame_first ? a : b;
+      const ListenerSource& there = blame_first ? b : a;
+      const Listener& other = blame_first ? listeners[j] : listeners[i];
+      ctx.problems.push_back(Problem{here.address_where, here.key + ".address",
+                                     "port clash with " + there.key + " (" + other.address.toString() + ")"});
+      break;
+    }
+  }
+
+  for (std::size_t j = 0; j < config.idps.size(); ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      if (!config.idps[j].name.empty() && config.idps[i].name == config.idps[j].name) {
+        const IdpSource& dup = sources.idps[j];
+        ctx.problems.push_back(Problem{
+            dup.name_where, dup.key + ".name",
+            "duplicate idp name " + inQuotes(config.idps[j].name) + " (also " + sources.idps[i].key + ")"});
+        break;
+      }
+    }
+  }
+}
+
+// The reader walks in schema order; people read files top to bottom, so problems are listed by line,
+// with those about the file as a whole or the command line last.
+void sortProblems(std::vector<Problem>& problems) {
+  std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+    const int la = a.where.line == 0 ? INT_MAX : a.where.line;
+    const int lb = b.where.line == 0 ? INT_MAX : b.where.line;
+    return la < lb;
+  });
+}
+
+}  // namespace
+
+std::string Problem::format() const {
+  std::string out = where.file;
+  if (where.line != 0) out += ":" + std::to_string(where.line);
+  out += ": ";
+  if (!key.empty()) out += key + ": ";
+  out += message;
+  return out;
+}
+
+const Listener* Config::listener(std::string_view name) const {
+  for (const Listener& l : server.listeners) {
+    if (l.name == name) return &l;
+  }
+  return nullptr;
+}
+
+std::string Config::pkiDir() const {
+  return (std::filesystem::path(data_dir) / pki.dir).string();
+}
+
+Loaded loadString(std::string_view text, const std::string& source_name, const std::string& base_dir,
+                  const Overrides& overrides) {
+  Context ctx;
+  ctx.file = source_name;
+  toml::table root;
+  try {
+    root = toml::parse(text, std::string_view(source_name));
+  } catch (const toml::parse_error& e) {
+    // toml++ stops at the first syntax error; nothing after it can be trusted, so it is the only problem.
+    ctx.problems.push_back(Problem{Location{source_name, static_cast<int>(e.source().begin.line),
+                                            static_cast<int>(e.source().begin.column)},
+                                   "", lowerFirst(std::string(e.description()))});
+    return fail(std::move(ctx.problems));
+  }
+
+  auto config = std::make_shared<Config>();
+  config->source_file = source_name;
+  config->base_dir = base_dir;
+  Sources sources;
+  readConfig(ctx, &root, *config, sources);
+  applyOverrides(ctx, overrides, *config, sources);
+  checkAcross(ctx, *config, sources);
+  if (!ctx.problems.empty()) {
+    sortProblems(ctx.problems);
+    return fail(std::move(ctx.problems));
+  }
+  if (!config->log.file.empty()) {
+    config->log.file = (std::filesystem::path(base_dir) / config->log.file).lexically_normal().string();
+  }
+  return std::shared_ptr<const Config>(std::move(config));
+}
+
+Loaded loadFile(const std::string& path, const Overrides& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return fail(
+        std::vector<Problem>{Problem{Location{path, 0, 0}, "", "cannot read the file: it is a directory"}});
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const std::string why = lowerFirst(std::generic_category().message(errno));
+    return fail(std::vector<Problem>{Problem{Location{path, 0, 0}, "", "cannot read the file: " + why}});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string base_dir = std::filesystem::path(path).parent_path().string();
+  if (base_dir.empty()) base_dir = ".";
+  return loadString(text.str(), path, base_dir, overrides);
+}
+
+std::vector<std::string> knownKeys() {
+  std::vector<std::string> keys;
+  Context ctx;
+  ctx.declared = &keys;
+  Config config;
+  Sources sources;
+  const toml::table empty;
+  readConfig(ctx, &empty, config, sources);
+  return keys;
+}
+
+}  // namespace sportello::config

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -138,7 +139,12 @@ using Loaded = Result<std::shared_ptr<const Config>, std::vector<Problem>>;
 
 Loaded loadFile(const std::string& path, const Overrides& overrides = {});
 // `source_name` stands in for the file name in problems; relative paths resolve against `base_dir`.
-Loaded loadString(std::string_view toml, const std::string& source_name, const std::string& base_dir = ".",
+Loaded loadString(std::string_view text, const std::string& source_name, const std::string& base_dir = ".",
                   const Overrides& overrides = {});
+
+// Every key the loader reads, dotted, with [] for arrays of tables ("server.listeners[].address"), in the
+// order it reads them; sections themselves are not listed. Lets tests hold config/sportello.sample.toml
+// to documenting all of them.
+std::vector<std::string> knownKeys();
 
 }  // namespace sportello::config
