@@ -16,8 +16,10 @@
 //    expired or not yet valid (error), expiring within 30 days (warning), key that does not match the
 //    certificate (error), TLS certificate lacking a configured host name (warning), half a pair present
 //    (error: never completed silently).
-//  - Returns the paths of every file whether generated or reused; fails only when the directory cannot
-//    be created or written, or when findings contain an error.
+//  - Returns the paths of every file whether generated or reused; fails only when the options are
+//    invalid, the directory cannot be created or written, or findings contain an error.
+//  - Never throws. The directory is created with mode 0700 when missing; files are written to a temporary
+//    name and renamed into place without replacing anything.
 #pragma once
 
 #include <chrono>
@@ -30,13 +32,13 @@
 namespace sportello::pki {
 
 struct SpIdentity {
-  std::string entity_id;      // subject uri (2.5.4.83)
-  std::string organization;   // O and CN
-  std::string ipa_code;       // public SP: organizationIdentifier PA:IT-<ipa_code>
-  std::string vat_number;     // private SP: organizationIdentifier VATIT-<vat_number>
-  std::string locality;       // L
-  std::string country = "IT"; // C
-  bool public_sector = true;  // certificatePolicies 1.3.76.16.6 + 1.3.76.16.4.2.1 (public) / 1.3.76.16.4.3.1
+  std::string entity_id;       // subject uri (2.5.4.83)
+  std::string organization;    // O and CN
+  std::string ipa_code;        // public SP: organizationIdentifier PA:IT-<ipa_code>
+  std::string vat_number;      // private SP: organizationIdentifier VATIT-<vat_number>
+  std::string locality;        // L
+  std::string country = "IT";  // C
+  bool public_sector = true;   // certificatePolicies 1.3.76.16.6 + 1.3.76.16.4.2.1 (public) / 1.3.76.16.4.3.1
   int key_bits = 2048;
 };
 
@@ -69,8 +71,17 @@ struct Finding {
   Severity severity = Severity::info;
   std::string file;
   std::string message;  // "expired on 2026-01-01T00:00:00Z; delete ca.crt and ca.key to regenerate"
+  std::string rule;     // stable name for logs and tests: "pki.expired", "pki.key-mismatch", ...
 };
 
+// Appends to `findings` (existing entries are kept).
 Result<Materials, std::string> ensure(const Options& options, std::vector<Finding>& findings);
+
+bool hasErrors(const std::vector<Finding>& findings);
+const char* severityName(Finding::Severity severity);  // "info" | "warning" | "error"
+
+// How to make curl, browsers, the Debian trust store and Python trust the test CA (what
+// `sportello certs` prints). `url` is where the gateway answers, for the example commands.
+std::string trustInstructions(const Materials& materials, const std::string& url = "https://localhost:8443/");
 
 }  // namespace sportello::pki
