@@ -1,7 +1,7 @@
 #include "core/base/clock.hpp"
 
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 namespace sportello {
 
@@ -16,7 +16,8 @@ Clock::time_point fromNs(std::int64_t ns) {
 
 Clock::time_point Clock::now() const noexcept {
   if (frozen_.load(std::memory_order_relaxed)) return fromNs(frozen_at_ns_.load(std::memory_order_relaxed));
-  return std::chrono::system_clock::now() + std::chrono::nanoseconds(offset_ns_.load(std::memory_order_relaxed));
+  return std::chrono::system_clock::now() +
+         std::chrono::nanoseconds(offset_ns_.load(std::memory_order_relaxed));
 }
 
 void Clock::advance(duration d) noexcept {
@@ -39,7 +40,8 @@ void Clock::reset() noexcept {
 
 Clock::duration Clock::offset() const noexcept {
   if (frozen()) return now() - std::chrono::system_clock::now();
-  return std::chrono::duration_cast<duration>(std::chrono::nanoseconds(offset_ns_.load(std::memory_order_relaxed)));
+  return std::chrono::duration_cast<duration>(
+      std::chrono::nanoseconds(offset_ns_.load(std::memory_order_relaxed)));
 }
 
 std::string formatUtc(Clock::time_point t, bool millis) {
@@ -48,14 +50,14 @@ std::string formatUtc(Clock::time_point t, bool millis) {
   std::time_t tt = std::chrono::system_clock::to_time_t(secs);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  char buf[40];
+  char buf[64];  // roomy: -Wformat-truncation reasons about int ranges, not real years
   if (millis) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - secs).count();
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   }
   return buf;
 }

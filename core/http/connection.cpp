@@ -1,0 +1,537 @@
+// One connection's life: TLS detection and handshake, then requests read, checked, routed and answered
+// in order until the peer, a limit or shutdown ends it.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <random>
+
+#include "core/http/detail/server_impl.hpp"
+#include "core/http/redact.hpp"
+
+namespace sportello::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using detail::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 16 * 1024;
+
+// A refusal decided before the request reaches a handler.
+struct Refusal {
+  int status;
+  const char* rule;  // stable name for logs and metrics
+  std::string message;
+};
+
+// Where the header block ends, or why it never will. Scans incrementally: `scanned` is where to resume.
+enum class Scan { need_more, complete, bad };
+
+Scan scanHeaderBlock(std::string_view data, std::size_t& scanned, std::size_t& end, Refusal& why) {
+  for (std::size_t i = scanned; i < data.size(); ++i) {
+    char c = data[i];
+    if (c == '\n') {
+      if (i == 0 || data[i - 1] != '\r') {
+        why = {400, "bare_lf", "line ending without CR"};
+        return Scan::bad;
+      }
+      if (i >= 3 && data[i - 2] == '\n' && data[i - 3] == '\r') {
+        end = i + 1;
+        return Scan::complete;
+      }
+      if (i + 1 == data.size()) {  // cannot tell yet whether a fold follows
+        scanned = i;
+        return Scan::need_more;
+      }
+      if (data[i + 1] == ' ' || data[i + 1] == '\t') {
+        why = {400, "obs_fold", "header line folding (obs-fold) is not accepted"};
+        return Scan::bad;
+      }
+    } else if (c == '\r') {
+      if (i + 1 < data.size() && data[i + 1] != '\n') {
+        why = {400, "bare_cr", "CR without LF"};
+        return Scan::bad;
+      }
+    } else if (c == '\0') {
+      why = {400, "nul_byte", "NUL byte in the header block"};
+      return Scan::bad;
+    }
+  }
+  scanned = data.size();
+  return Scan::need_more;
+}
+
+bool saneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string newRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::uint64_t v = rng();
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    id[static_cast<std::size_t>(i)] = hex[v & 0xF];
+    v >>= 4;
+  }
+  return id;
+}
+
+// RFC 9110 IMF-fixdate, formatted once per second per thread.
+std::string_view httpDate() {
+  thread_local std::time_t last = 0;
+  thread_local char buf[32];
+  std::time_t now = std::time(nullptr);
+  if (now != last) {
+    last = now;
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  }
+  return buf;
+}
+
+std::string remoteIp(const tcp::socket& s) {
+  boost::system::error_code ec;
+  auto ep = s.remote_endpoint(ec);
+  return ec ? std::string("?") : ep.address().to_string();
+}
+
+}  // namespace
+
+namespace {
+
+// The HTTP loop over a plain or TLS stream. `sock` is the TCP socket underneath (for deadlines and
+// half-closes).
+template <class Stream>
+class HttpLoop {
+ public:
+  HttpLoop(Server::Impl& s, detail::ListenerState& ls, detail::ConnectionState& cs, Stream& stream,
+           tcp::socket& sock, beast::flat_buffer& buf, bool tls)
+      : s_(s), ls_(ls), cs_(cs), stream_(stream), sock_(sock), buf_(buf), tls_(tls), remote_(remoteIp(sock)) {
+    boost::system::error_code ec;
+    auto ep = sock.remote_endpoint(ec);
+    if (!ec) remote_port_ = ep.port();
+  }
+
+  // Returns true when the connection should be closed gracefully (TLS close_notify), false when it is
+  // already gone or was refused (the caller only closes the socket).
+  asio::awaitable<bool> run() {
+    const auto& lim = s_.options.limits;
+    auto& dl = *cs_.deadline;
+    for (;;) {
+      // Idle: wait for the first byte of the next request (unless pipelined bytes are already here).
+      cs_.idle = true;
+      while (buf_.size() == 0) {
+        if (s_.draining) {
+          dl.arm(s_.options.drain_idle);
+        } else {
+          dl.arm(lim.idle_timeout);
+        }
+        auto [ec, n] = co_await stream_.async_read_some(buf_.prepare(kReadChunk), nothrow);
+        if (ec) co_return false;  // idle timeout, peer gone, or shutdown
+        buf_.commit(n);
+      }
+      cs_.idle = false;
+      started_ = Clock::now();
+      bytes_in_ = 0;
+
+      // Header block, scanned strictly before Beast sees it (Beast would fold obs-fold silently).
+      dl.arm(lim.header_timeout);
+      std::size_t scanned = 0, headerEnd = 0;
+      Refusal why{};
+      for (;;) {
+        auto data = std::string_view(static_cast<const char*>(buf_.data().data()), buf_.size());
+        // Empty lines before a request line are allowed (RFC 9112 2.2): some clients send CRLF after a body.
+        if (scanned == 0) {
+          std::size_t skip = 0;
+          while (skip + 1 < data.size() && data[skip] == '\r' && data[skip + 1] == '\n') skip += 2;
+          if (skip > 0) {
+            buf_.consume(skip);
+            continue;
+          }
+        }
+        auto r = scanHeaderBlock(data, scanned, headerEnd, why);
+        if (r == Scan::complete) break;
+        if (r == Scan::bad) {
+          refusal_ = why;
+          co_return co_await refuse();
+        }
+        if (data.size() > lim.max_header_bytes) {
+          refusal_ =
+              Refusal{431, "header_too_large",
+                      "request line and headers exceed " + std::to_string(lim.max_header_bytes) + " bytes"};
+          co_return co_await refuse();
+        }
+        auto [ec, n] = co_await stream_.async_read_some(buf_.prepare(kReadChunk), nothrow);
+        if (ec) {
+          if (dl.expired()) {
+            refusal_ = Refusal{408, "header_timeout", "headers not received in time"};
+            co_return co_await refuse();
+          }
+          co_return false;
+        }
+        buf_.commit(n);
+      }
+      if (headerEnd > lim.max_header_bytes) {
+        refusal_ =
+            Refusal{431, "header_too_large",
+                    "request line and headers exceed " + std::to_string(lim.max_header_bytes) + " bytes"};
+        co_return co_await refuse();
+      }
+
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(lim.max_header_bytes + 4));
+      parser.body_limit(lim.max_body_bytes);
+      boost::system::error_code pec;
+      std::size_t used = parser.put(asio::buffer(buf_.data().data(), headerEnd), pec);
+      if (pec == bhttp::error::body_limit) {  // Beast checks Content-Length against the limit with the header
+        refusal_ = Refusal{413, "body_too_large",
+                           "declared body exceeds " + std::to_string(lim.max_body_bytes) + " bytes"};
+        co_return co_await refuse();
+      }
+      if (pec || !parser.is_header_done()) {
+        refusal_ = Refusal{400, "malformed", "malformed request: " + pec.message()};
+        co_return co_await refuse();
+      }
+      buf_.consume(used);
+      bytes_in_ = used;
+      if (auto bad = checkFraming(parser.get()); bad) {
+        refusal_ = std::move(*bad);
+        co_return co_await refuse();
+      }
+      if (auto cl = parser.content_length(); cl && *cl > lim.max_body_bytes) {
+        refusal_ = Refusal{
+            413, "body_too_large",
+            "body of " + std::to_string(*cl) + " bytes exceeds " + std::to_string(lim.max_body_bytes)};
+        co_return co_await refuse();
+      }
+
+      if (!parser.is_done()) {
+        auto expect = parser.get()[bhttp::field::expect];
+        if (!expect.empty()) {
+          if (!beast::iequals(expect, "100-continue")) {
+            refusal_ = Refusal{417, "expectation", "only Expect: 100-continue is supported"};
+            co_return co_await refuse();
+          }
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          dl.arm(lim.write_timeout);
+          auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), nothrow);
+          if (ec) co_return false;
+        }
+        dl.arm(lim.body_timeout);
+        auto [ec, n] = co_await bhttp::async_read(stream_, buf_, parser, nothrow);
+        bytes_in_ += n;
+        if (ec == bhttp::error::body_limit) {
+          refusal_ =
+              Refusal{413, "body_too_large", "body exceeds " + std::to_string(lim.max_body_bytes) + " bytes"};
+          co_return co_await refuse();
+        }
+        if (ec) {
+          if (dl.expired()) {
+            refusal_ = Refusal{408, "body_timeout", "body not received in time"};
+            co_return co_await refuse();
+          }
+          if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+              ec == asio::error::connection_reset) {
+            co_return false;
+          }
+          refusal_ = Refusal{400, "malformed", "malformed body: " + ec.message()};
+          co_return co_await refuse();
+        }
+      }
+      dl.disarm();
+
+      auto msg = parser.release();
+      Request req = toRequest(msg);
+      bool keepAlive = msg.keep_alive();
+      auto [resp, stats] = co_await dispatch(req);
+      bool close = resp.close || !keepAlive || s_.draining;
+      if (!co_await write(req, resp, stats, close)) co_return false;
+      if (close) co_return true;
+    }
+  }
+
+ private:
+  std::optional<Refusal> checkFraming(const bhttp::request<bhttp::string_body>& m) {
+    std::size_t contentLengths = 0, transferEncodings = 0, hosts = 0;
+    for (const auto& f : m) {
+      if (f.name() == bhttp::field::content_length) ++contentLengths;
+      if (f.name() == bhttp::field::transfer_encoding) {
+        ++transferEncodings;
+        if (!beast::iequals(f.value(), "chunked")) {
+          return Refusal{400, "transfer_coding", "only Transfer-Encoding: chunked is accepted"};
+        }
+      }
+      if (f.name() == bhttp::field::host) ++hosts;
+    }
+    if (contentLengths > 1) return Refusal{400, "duplicate_content_length", "more than one Content-Length"};
+    if (transferEncodings > 1) return Refusal{400, "transfer_coding", "more than one Transfer-Encoding"};
+    if (transferEncodings > 0 && contentLengths > 0) {
+      return Refusal{400, "content_length_with_transfer_encoding",
+                     "Content-Length together with Transfer-Encoding"};
+    }
+    if (transferEncodings > 0 && m.version() < 11) {
+      return Refusal{400, "transfer_coding", "Transfer-Encoding in an HTTP/1.0 request"};
+    }
+    if (m.version() >= 11 && hosts != 1)
+      return Refusal{400, "host", hosts == 0 ? "missing Host" : "more than one Host"};
+    auto target = m.target();
+    if (target.empty() || (target.front() != '/' && !(target == "*" && m.method() == bhttp::verb::options))) {
+      return Refusal{400, "target", "request target must be an absolute path"};
+    }
+    return std::nullopt;
+  }
+
+  Request toRequest(bhttp::request<bhttp::string_body>& m) {
+    Request r;
+    r.method = std::string(m.method_string());
+    r.target = std::string(m.target());
+    r.version = m.version();
+    r.headers.reserve(16);
+    for (const auto& f : m) r.headers.add(std::string(f.name_string()), std::string(f.value()));
+    r.body = std::move(m.body());
+    r.remote_ip = remote_;
+    r.remote_port = remote_port_;
+    r.tls = tls_;
+    r.listener = ls_.spec.name;
+    auto incoming = r.headers.get("X-Request-Id");
+    r.request_id = incoming && saneRequestId(*incoming) ? std::string(*incoming) : newRequestId();
+    return r;
+  }
+
+  asio::awaitable<std::pair<Response, detail::RouteStats*>> dispatch(Request& req) {
+    auto m = s_.router->match(req.method, req.path());
+    if (m.route == nullptr) {
+      Response r = m.status == 405 ? Response::error(405, "method_not_allowed", "method not allowed here")
+                                   : Response::error(404, "not_found", "no such resource");
+      if (m.status == 405) r.headers.set("Allow", m.allow);
+      co_return std::make_pair(std::move(r), &s_.unmatchedStats());
+    }
+    req.route = m.route->name;
+    req.params = std::move(m.params);
+    auto* stats = s_.route_stats[m.route->id].get();
+    // Handlers return errors as responses; an exception here is a bug, answered 500 and logged loudly
+    // rather than taking the connection (or the process) down.
+    try {
+      if (auto* h = std::get_if<Handler>(&m.route->handler)) co_return std::make_pair((*h)(req), stats);
+      Response r = co_await std::get<AsyncHandler>(m.route->handler)(req);
+      co_return std::make_pair(std::move(r), stats);
+    } catch (const std::exception& e) {
+      s_.log->error("handler_exception",
+                    {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
+    } catch (...) {
+      s_.log->error("handler_exception", {{"request_id", req.request_id}, {"route", req.route}});
+    }
+    co_return std::make_pair(Response::error(500, "internal_error", "internal error"), stats);
+  }
+
+  // Writes `resp`; false if the connection failed.
+  asio::awaitable<bool> write(const Request& req, Response& resp, detail::RouteStats* stats, bool close) {
+    bhttp::response<bhttp::string_body> out;
+    out.version(req.version == 10 ? 10 : 11);
+    out.result(static_cast<unsigned>(resp.status));
+    out.reason(reasonPhrase(resp.status));
+    for (auto& h : resp.headers.items()) out.insert(h.name, h.value);
+    out.set(bhttp::field::date, httpDate());
+    if (!resp.headers.has("X-Request-Id")) out.set("X-Request-Id", req.request_id);
+    if (tls_ && s_.options.hsts_max_age > 0 && !resp.headers.has("Strict-Transport-Security")) {
+      out.set(bhttp::field::strict_transport_security, "max-age=" + std::to_string(s_.options.hsts_max_age));
+    }
+    bool noBody = resp.status == 204 || resp.status == 304 || (resp.status >= 100 && resp.status < 200);
+    std::size_t bodySize = resp.body.size();
+    if (!noBody) {
+      out.content_length(bodySize);
+      if (req.method != "HEAD") out.body() = std::move(resp.body);
+    }
+    out.keep_alive(!close);
+    cs_.deadline->arm(s_.options.limits.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream_, out, nothrow);
+    cs_.deadline->disarm();
+    double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    s_.count(*stats, resp.status, seconds);
+    if (s_.options.access_log) {
+      auto ua = req.headers.get("User-Agent");
+      s_.log->info("access", {{"request_id", req.request_id},
+                              {"listener", ls_.spec.name},
+                              {"remote", remote_},
+                              {"method", req.method},
+                              {"target", redactTarget(req.target)},
+                              {"route", req.route},
+                              {"status", resp.status},
+                              {"bytes_in", static_cast<std::uint64_t>(bytes_in_)},
+                              {"bytes_out", static_cast<std::uint64_t>(n)},
+                              {"duration_ms", seconds * 1000.0},
+                              {"user_agent", ua ? *ua : std::string_view()},
+                              {"error", ec ? ec.message() : std::string()}});
+    }
+    co_return !ec;
+  }
+
+  // Answers a request that will not reach a handler, then closes. The peer may still be sending (a body
+  // over the limit): we half-close and drain briefly, because closing a socket with unread data sends
+  // a reset that can destroy the answer before the client has read it.
+  // g++ 12 destroys temporaries passed into a co_await expression twice, so the refusal travels in
+  // refusal_ rather than as an argument.
+  asio::awaitable<bool> refuse() {
+    const Refusal& r = refusal_;
+    s_.log->warn("request_refused", {{"listener", ls_.spec.name},
+                                     {"remote", remote_},
+                                     {"rule", r.rule},
+                                     {"status", r.status},
+                                     {"message", r.message}});
+    std::string requestId = newRequestId();
+    Response resp = Response::error(r.status, r.rule, r.message);
+    if (started_ == Clock::time_point{}) started_ = Clock::now();
+    bhttp::response<bhttp::string_body> out;
+    out.version(11);
+    out.result(static_cast<unsigned>(resp.status));
+    out.reason(reasonPhrase(resp.status));
+    out.set(bhttp::field::content_type, "application/json");
+    out.set(bhttp::field::date, httpDate());
+    out.set("X-Request-Id", requestId);
+    out.keep_alive(false);
+    out.body() = std::move(resp.body);
+    out.prepare_payload();
+    cs_.deadline->arm(s_.options.limits.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream_, out, nothrow);
+    s_.count(s_.refusedStats(), r.status, std::chrono::duration<double>(Clock::now() - started_).count());
+    if (ec) co_return false;
+    // On TLS no close_notify is sent here: the answer is complete (Content-Length), and a slow or
+    // hostile peer must not hold the connection open for a TLS shutdown exchange.
+    boost::system::error_code ignored;
+    sock_.shutdown(tcp::socket::shutdown_send, ignored);
+    cs_.deadline->arm(std::chrono::seconds(1));
+    std::array<char, 4096> sink;
+    for (std::size_t drained = 0; drained < 256 * 1024;) {
+      auto [rec, rn] = co_await sock_.async_read_some(asio::buffer(sink), nothrow);
+      if (rec) break;
+      drained += rn;
+    }
+    co_return false;
+  }
+
+  Server::Impl& s_;
+  detail::ListenerState& ls_;
+  detail::ConnectionState& cs_;
+  Stream& stream_;
+  tcp::socket& sock_;
+  beast::flat_buffer& buf_;
+  bool tls_;
+  std::string remote_;
+  std::uint16_t remote_port_ = 0;
+  Clock::time_point started_{};
+  std::size_t bytes_in_ = 0;
+  Refusal refusal_{};
+};
+
+}  // namespace
+
+namespace {
+
+// Unregisters the connection and closes its socket however the coroutine ends (return, exception or
+// cancellation at the end of the grace period).
+struct ConnectionGuard {
+  detail::IoContext& ctx;
+  detail::ConnectionState& cs;
+  tcp::socket& sock;
+  ~ConnectionGuard() {
+    cs.deadline->release();
+    ctx.connections.erase(&cs);
+    boost::system::error_code ec;
+    sock.close(ec);
+  }
+};
+
+}  // namespace
+
+asio::awaitable<void> Server::Impl::runConnection(detail::IoContext& ctx, detail::ListenerState& ls,
+                                                  tcp::socket socket,
+                                                  std::shared_ptr<asio::cancellation_signal> cancel) {
+  detail::ConnectionState cs;
+  cs.cancel = std::move(cancel);
+  beast::flat_buffer buf;
+  const auto& lim = options.limits;
+
+  // A cut at the end of the grace period cancels whatever the connection waits on (terminal
+  // cancellation), which surfaces as operation_aborted: an expected end, not a crash.
+  try {
+    if (!ls.spec.tls) {
+      cs.deadline = std::make_shared<detail::Deadline>(socket.get_executor(), &socket);
+      ctx.connections.insert(&cs);
+      ConnectionGuard guard{ctx, cs, socket};
+      HttpLoop<tcp::socket> loop(*this, ls, cs, socket, socket, buf, false);
+      if (co_await loop.run()) {
+        boost::system::error_code ec;
+        socket.shutdown(tcp::socket::shutdown_send, ec);
+      }
+      co_return;
+    }
+
+    asio::ssl::stream<tcp::socket> ssl(std::move(socket), *tls);
+    tcp::socket& sock = ssl.next_layer();
+    cs.deadline = std::make_shared<detail::Deadline>(sock.get_executor(), &sock);
+    ctx.connections.insert(&cs);
+    ConnectionGuard guard{ctx, cs, sock};
+
+    // The first bytes decide: a TLS ClientHello, or someone speaking plain HTTP to an HTTPS port.
+    cs.deadline->arm(lim.header_timeout);
+    cs.idle = false;
+    auto [dec, isTls] = co_await beast::async_detect_ssl(sock, buf, nothrow);
+    if (dec) co_return;
+    if (!isTls) {
+      if (buf.size() > 0 &&
+          std::isalpha(static_cast<unsigned char>(*static_cast<const char*>(buf.data().data())))) {
+        static constexpr std::string_view kPlain =
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
+            "Content-Length: 46\r\n\r\nThis port speaks HTTPS: use https:// instead.\n";
+        co_await asio::async_write(sock, asio::buffer(kPlain), nothrow);
+        log->warn("request_refused",
+                  {{"listener", ls.spec.name}, {"rule", "plain_http_on_tls"}, {"status", 400}});
+      }
+      co_return;
+    }
+    auto [hec, used] = co_await ssl.async_handshake(asio::ssl::stream_base::server, buf.data(), nothrow);
+    if (hec) {
+      ls.tls_failed->inc();
+      log->info("tls_handshake_failed",
+                {{"listener", ls.spec.name}, {"remote", remoteIp(sock)}, {"error", hec.message()}});
+      co_return;
+    }
+    ls.tls_ok->inc();
+    buf.consume(used);
+
+    HttpLoop<asio::ssl::stream<tcp::socket>> loop(*this, ls, cs, ssl, sock, buf, true);
+    if (co_await loop.run()) {
+      // close_notify, bounded: a client that never answers it must not hold the connection.
+      cs.deadline->arm(std::chrono::seconds(1));
+      // stream_truncated / eof here only mean the peer closed without its own close_notify: benign.
+      co_await ssl.async_shutdown(nothrow);
+    }
+  } catch (const boost::system::system_error& e) {
+    if (e.code() != asio::error::operation_aborted) throw;
+    log->info("connection_cut", {{"listener", ls.spec.name}, {"reason", "shutdown grace expired"}});
+  }
+}
+
+}  // namespace sportello::http
