@@ -28,7 +28,7 @@ namespace sportello::config {
 
 struct Location {
   std::string file;
-  int line = 0;    // 1-based; 0 when the problem is about the file as a whole or a missing key's table
+  int line = 0;  // 1-based; 0 when the problem is about the file as a whole or a missing key's table
   int column = 0;
 };
 
@@ -50,8 +50,8 @@ struct Endpoint {
 Result<Endpoint, std::string> parseEndpoint(std::string_view text);
 
 struct Limits {
-  std::size_t max_header_bytes = 16 * 1024;      // request line + headers; over it: 431
-  std::size_t max_body_bytes = 1024 * 1024;      // over it: 413, decided before the body is read
+  std::size_t max_header_bytes = 16 * 1024;          // request line + headers; over it: 431
+  std::size_t max_body_bytes = 1024 * 1024;          // over it: 413, decided before the body is read
   std::chrono::milliseconds header_timeout{10'000};  // from the first byte of a request to its last header
   std::chrono::milliseconds body_timeout{30'000};    // to read the whole body
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection with no request in progress
@@ -60,10 +60,10 @@ struct Limits {
 };
 
 struct Listener {
-  std::string name;      // "main" is the gateway's front door; others: "idp", "pagopa", ...
-  Endpoint address;      // port 0 = any free port (reported by --ports-file and the log)
+  std::string name;  // "main" is the gateway's front door; others: "idp", "pagopa", ...
+  Endpoint address;  // port 0 = any free port (reported by --ports-file and the log)
   bool tls = true;
-  Location where;        // for messages that point back at the file
+  Location where;  // for messages that point back at the file
 };
 
 struct Server {
@@ -73,7 +73,7 @@ struct Server {
   std::chrono::milliseconds shutdown_grace{10'000};   // in-flight requests get this long on SIGTERM
   std::int64_t hsts_max_age = 31'536'000;             // seconds; 0 = no Strict-Transport-Security
   Limits limits;
-  std::vector<Listener> listeners;                    // default: one "main" at 127.0.0.1:8443, TLS
+  std::vector<Listener> listeners;  // default: one "main" at 127.0.0.1:8443, TLS
 };
 
 struct Admin {
@@ -107,9 +107,9 @@ struct Sp {
 
 // A mock identity provider; issue 3 adds its users and behaviour.
 struct Idp {
-  std::string name;          // path segment: /idp/<name>/...; [a-z0-9-]{1,32}, unique
+  std::string name;              // path segment: /idp/<name>/...; [a-z0-9-]{1,32}, unique
   std::string profile = "spid";  // "spid" | "cie"
-  std::string display_name;  // shown on the discovery page
+  std::string display_name;      // shown on the discovery page
   bool enabled = true;
   Location where;
 };
@@ -131,7 +131,7 @@ struct Config {
 
 // What the command line may override; applied before validation so clashes are still found.
 struct Overrides {
-  std::optional<Endpoint> listen;    // --listen: replaces the address of the "main" listener
+  std::optional<Endpoint> listen;       // --listen: replaces the address of the "main" listener
   std::optional<std::string> data_dir;  // --data-dir
 };
 

@@ -1,0 +1,145 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "app/commands.hpp"
+#include "app/options.hpp"
+#include "app/status_page.hpp"
+#include "core/http/admin.hpp"
+#include "core/http/server.hpp"
+
+namespace sportello::app {
+
+namespace {
+
+// The bound addresses (and the absolute path of the CA to trust) for CI, written once every listener
+// is ready. Written to a temporary file and
+// renamed, so that a script polling for the file never reads half of it.
+bool writePortsFile(const std::string& path, const std::vector<http::BoundListener>& bound,
+                    const std::string& ca, std::string& error) {
+  std::string json = "{\"pid\":" + std::to_string(::getpid()) + ",\"ca\":";
+  appendJsonString(json, ca);
+  json += ",\"listeners\":{";
+  for (std::size_t i = 0; i < bound.size(); ++i) {
+    const auto& b = bound[i];
+    if (i > 0) json += ",";
+    appendJsonString(json, b.name);
+    json += ":{\"url\":";
+    appendJsonString(json, b.url());
+    json += ",\"host\":";
+    appendJsonString(json, b.host);
+    json += ",\"port\":" + std::to_string(b.port) + ",\"tls\":" + (b.tls ? "true" : "false") + "}";
+  }
+  json += "}}\n";
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << json;
+    if (!out.flush()) {
+      error = "cannot write " + tmp;
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) error = "cannot rename " + tmp + " to " + path + ": " + ec.message();
+  return !ec;
+}
+
+std::shared_ptr<Logger> makeLogger(const config::Config& cfg, std::string& error) {
+  int fd = 2;
+  if (!cfg.log.file.empty()) {
+    fd = ::open(cfg.log.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (fd < 0) {
+      error = "cannot open log file " + cfg.log.file + ": " + std::strerror(errno);
+      return nullptr;
+    }
+  }
+  return std::make_shared<Logger>(fd, cfg.log.level);  // the descriptor lives as long as the process
+}
+
+}  // namespace
+
+int serve(const std::vector<std::string>& args) {
+  po::options_description desc("Options");
+  std::string file, listen, dataDir, portsFile;
+  desc.add_options()("help,h", "this text")("config,c", po::value(&file)->default_value(kDefaultConfig),
+                                            "configuration file")(
+      "listen", po::value(&listen), "HOST:PORT of the main listener (port 0 = any free port)")(
+      "data-dir", po::value(&dataDir), "where state lives (default: the configuration's data_dir, ./var)")(
+      "ports-file", po::value(&portsFile),
+      "write the bound addresses as JSON here once every listener is ready");
+  po::variables_map vm;
+  const char* usage =
+      "Usage: sportello serve [-c FILE] [--listen HOST:PORT] [--data-dir DIR] [--ports-file FILE]\n\n"
+      "Starts every component the configuration enables and serves until SIGINT or SIGTERM, then\n"
+      "drains in-flight requests and exits 0. Logs are JSON lines on stderr (or log.file).\n\n";
+  if (int rc = parseOptions(args, desc, usage, vm); rc >= 0) return rc;
+
+  config::Overrides ov;
+  if (vm.count("listen")) {
+    auto ep = config::parseEndpoint(listen);
+    if (!ep) {
+      std::cerr << "--listen: " << ep.error() << "\n";
+      return 2;
+    }
+    ov.listen = *ep;
+  }
+  if (vm.count("data-dir")) ov.data_dir = dataDir;
+  auto cfg = loadOrReport(file, ov);
+  if (!cfg) return 2;
+
+  std::string error;
+  auto log = makeLogger(*cfg, error);
+  if (!log) {
+    std::cerr << error << "\n";
+    return 1;
+  }
+  std::vector<pki::Finding> findings;
+  auto materials = pki::ensure(pkiOptions(*cfg), findings);
+  for (const auto& f : findings) {
+    auto level = f.severity == pki::Finding::Severity::error     ? LogLevel::error
+                 : f.severity == pki::Finding::Severity::warning ? LogLevel::warn
+                                                                 : LogLevel::info;
+    log->log(level, "pki_finding", {{"rule", f.rule}, {"file", f.file}, {"message", f.message}});
+  }
+  if (!materials) {
+    std::cerr << "serve: test PKI: " << materials.error() << "\n";
+    return 1;
+  }
+
+  auto metrics = std::make_shared<Metrics>();
+  auto router = std::make_shared<http::Router>();
+  http::Admin admin(cfg->admin, metrics);
+  admin.addRoutes(*router);
+  // The bound addresses are known only inside start(), which fills them before any I/O thread runs,
+  // so the handler can read them through the server once it exists.
+  http::Server* running = nullptr;
+  router->get("/",
+              [&](http::Request&) { return http::Response::html(200, statusPage(*cfg, running->bound())); });
+
+  http::Server server(http::ServerOptions::fromConfig(*cfg, {materials->tls.cert, materials->tls.key, ""}),
+                      router, log, metrics);
+  running = &server;
+  admin.addReadiness({"server", [&server] { return server.ready(); }});
+  if (auto r = server.start(); !r) {
+    std::cerr << "serve: " << r.error() << "\n";
+    return 1;
+  }
+  server.stopOnSignals();
+  const std::string caPath = std::filesystem::absolute(materials->ca.cert).lexically_normal().string();
+  if (!portsFile.empty() && !writePortsFile(portsFile, server.bound(), caPath, error)) {
+    log->error("ports_file", {{"error", error}});
+    server.shutdown();
+    server.wait();
+    return 1;
+  }
+  log->info("ready", {{"config", file}, {"data_dir", cfg->data_dir}, {"version", SPORTELLO_VERSION}});
+  server.wait();
+  return 0;
+}
+
+}  // namespace sportello::app
