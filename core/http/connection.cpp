@@ -17,6 +17,7 @@
 
 #include "core/http/detail/server_impl.hpp"
 #include "core/http/redact.hpp"
+#include "core/http/wire.hpp"
 
 namespace sportello::http {
 
@@ -348,25 +349,35 @@ class HttpLoop {
 
   // Writes `resp`; false if the connection failed.
   asio::awaitable<bool> write(const Request& req, Response& resp, detail::RouteStats* stats, bool close) {
-    bhttp::response<bhttp::string_body> out;
-    out.version(req.version == 10 ? 10 : 11);
-    out.result(static_cast<unsigned>(resp.status));
-    out.reason(reasonPhrase(resp.status));
-    for (auto& h : resp.headers.items()) out.insert(h.name, h.value);
-    out.set(bhttp::field::date, httpDate());
-    if (!resp.headers.has("X-Request-Id")) out.set("X-Request-Id", req.request_id);
-    if (tls_ && s_.options.hsts_max_age > 0 && !resp.headers.has("Strict-Transport-Security")) {
-      out.set(bhttp::field::strict_transport_security, "max-age=" + std::to_string(s_.options.hsts_max_age));
+    // Bodies up to kInlineBody travel in the same buffer as the head (one TLS record); larger ones go
+    // as a second buffer rather than being copied.
+    static constexpr std::size_t kInlineBody = 16 * 1024;
+    WireOptions o;
+    o.version = req.version;
+    o.close = close;
+    o.head = req.method == "HEAD";
+    o.include_body = resp.body.size() <= kInlineBody;
+    o.date = httpDate();
+    o.request_id = req.request_id;
+    o.hsts_max_age = tls_ ? s_.options.hsts_max_age : 0;
+    wire_.clear();
+    auto dropped = serializeResponse(resp, o, wire_);
+    for (const auto& name : dropped) {
+      s_.log->error("response_header_dropped", {{"request_id", req.request_id},
+                                                {"route", req.route},
+                                                {"header", name},
+                                                {"rule", "header_injection"}});
     }
-    bool noBody = resp.status == 204 || resp.status == 304 || (resp.status >= 100 && resp.status < 200);
-    std::size_t bodySize = resp.body.size();
-    if (!noBody) {
-      out.content_length(bodySize);
-      if (req.method != "HEAD") out.body() = std::move(resp.body);
-    }
-    out.keep_alive(!close);
+    bool separateBody = !o.include_body && !o.head && !statusHasNoBody(resp.status);
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(wire_), asio::buffer(resp.body)};
     cs_.deadline->arm(s_.options.limits.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream_, out, nothrow);
+    boost::system::error_code ec;
+    std::size_t n = 0;
+    if (separateBody) {  // if/else, not ?: around co_await (g++ 12, see README)
+      std::tie(ec, n) = co_await asio::async_write(stream_, buffers, nothrow);
+    } else {
+      std::tie(ec, n) = co_await asio::async_write(stream_, asio::buffer(wire_), nothrow);
+    }
     cs_.deadline->disarm();
     double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
     s_.count(*stats, resp.status, seconds);
@@ -403,18 +414,15 @@ class HttpLoop {
     std::string requestId = newRequestId();
     Response resp = Response::error(r.status, r.rule, r.message);
     if (started_ == Clock::time_point{}) started_ = Clock::now();
-    bhttp::response<bhttp::string_body> out;
-    out.version(11);
-    out.result(static_cast<unsigned>(resp.status));
-    out.reason(reasonPhrase(resp.status));
-    out.set(bhttp::field::content_type, "application/json");
-    out.set(bhttp::field::date, httpDate());
-    out.set("X-Request-Id", requestId);
-    out.keep_alive(false);
-    out.body() = std::move(resp.body);
-    out.prepare_payload();
+    WireOptions o;
+    o.close = true;
+    o.date = httpDate();
+    o.request_id = requestId;
+    o.hsts_max_age = tls_ ? s_.options.hsts_max_age : 0;
+    wire_.clear();
+    serializeResponse(resp, o, wire_);
     cs_.deadline->arm(s_.options.limits.write_timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream_, out, nothrow);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(wire_), nothrow);
     s_.count(s_.refusedStats(), r.status, std::chrono::duration<double>(Clock::now() - started_).count());
     if (ec) co_return false;
     // On TLS no close_notify is sent here: the answer is complete (Content-Length), and a slow or
@@ -443,6 +451,7 @@ class HttpLoop {
   Clock::time_point started_{};
   std::size_t bytes_in_ = 0;
   Refusal refusal_{};
+  std::string wire_;  // the serialised response; keeps its capacity across the connection's requests
 };
 
 }  // namespace

@@ -65,6 +65,19 @@ Run run(const std::vector<std::string>& args, const std::string& cwd) {
   return finish(spawn(args, cwd), cwd);
 }
 
+// Kills a spawned server however the test ends: a failed ASSERT returns early and must not leave a
+// sportello process behind.
+struct Reaper {
+  pid_t pid;
+  bool done = false;
+  ~Reaper() {
+    if (!done && pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
 const std::string kConfig = std::string(SPORTELLO_SOURCE_DIR) + "/config/sportello.toml";
 
 }  // namespace
@@ -114,6 +127,7 @@ TEST(Cli, ServeOnPortZeroReportsPortsAnswersAndStopsOnSigterm) {
   pid_t pid = spawn({"serve", "-c", kConfig, "--listen", "127.0.0.1:0", "--data-dir", dir.path() + "/var",
                      "--ports-file", ports},
                     dir.path());
+  Reaper reaper{pid};
   for (int i = 0; i < 300 && !std::filesystem::exists(ports); ++i) std::this_thread::sleep_for(20ms);
   ASSERT_TRUE(std::filesystem::exists(ports)) << slurp(dir.path() + "/stderr.txt");
   auto doc = boost::json::parse(slurp(ports)).as_object();
@@ -133,6 +147,7 @@ TEST(Cli, ServeOnPortZeroReportsPortsAnswersAndStopsOnSigterm) {
   EXPECT_NE(home->body.find("lang=\"it\""), std::string::npos);
 
   ::kill(pid, SIGTERM);
+  reaper.done = true;
   auto r = finish(pid, dir.path());
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.err.find("\"event\":\"stopped\""), std::string::npos);
@@ -154,6 +169,7 @@ TEST(Cli, ServeSaysWhichListenerCannotBind) {
   pid_t holder = spawn({"serve", "-c", kConfig, "--listen", "127.0.0.1:0", "--data-dir", dir.path() + "/var",
                         "--ports-file", ports},
                        dir.path());
+  Reaper reaper{holder};
   for (int i = 0; i < 300 && !std::filesystem::exists(ports); ++i) std::this_thread::sleep_for(20ms);
   ASSERT_TRUE(std::filesystem::exists(ports));
   auto port = boost::json::parse(slurp(ports)).at("listeners").at("main").at("port").as_int64();
@@ -166,5 +182,6 @@ TEST(Cli, ServeSaysWhichListenerCannotBind) {
             std::string::npos)
       << r.err;
   ::kill(holder, SIGTERM);
+  reaper.done = true;
   EXPECT_EQ(finish(holder, dir.path()).status, 0);
 }
