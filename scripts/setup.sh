@@ -9,7 +9,7 @@ set -euo pipefail
 build_pkgs=(
   g++ cmake ninja-build pkg-config ccache git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
-  libssl-dev openssl libxml2-dev libxmlsec1-dev xmlsec1 libsqlite3-dev sqlite3 libtomlplusplus-dev
+  libssl-dev openssl libxml2-dev libxmlsec1-dev xmlsec1 libsqlite3-dev sqlite3 libtomlplusplus-dev zlib1g-dev
   ca-certificates
 )
 test_pkgs=(
