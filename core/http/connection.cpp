@@ -17,6 +17,7 @@
 
 #include "core/http/detail/server_impl.hpp"
 #include "core/http/redact.hpp"
+#include "core/http/request_head.hpp"
 #include "core/http/wire.hpp"
 
 namespace sportello::http {
@@ -31,50 +32,6 @@ namespace {
 
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 16 * 1024;
-
-// A refusal decided before the request reaches a handler.
-struct Refusal {
-  int status;
-  const char* rule;  // stable name for logs and metrics
-  std::string message;
-};
-
-// Where the header block ends, or why it never will. Scans incrementally: `scanned` is where to resume.
-enum class Scan { need_more, complete, bad };
-
-Scan scanHeaderBlock(std::string_view data, std::size_t& scanned, std::size_t& end, Refusal& why) {
-  for (std::size_t i = scanned; i < data.size(); ++i) {
-    char c = data[i];
-    if (c == '\n') {
-      if (i == 0 || data[i - 1] != '\r') {
-        why = {400, "bare_lf", "line ending without CR"};
-        return Scan::bad;
-      }
-      if (i >= 3 && data[i - 2] == '\n' && data[i - 3] == '\r') {
-        end = i + 1;
-        return Scan::complete;
-      }
-      if (i + 1 == data.size()) {  // cannot tell yet whether a fold follows
-        scanned = i;
-        return Scan::need_more;
-      }
-      if (data[i + 1] == ' ' || data[i + 1] == '\t') {
-        why = {400, "obs_fold", "header line folding (obs-fold) is not accepted"};
-        return Scan::bad;
-      }
-    } else if (c == '\r') {
-      if (i + 1 < data.size() && data[i + 1] != '\n') {
-        why = {400, "bare_cr", "CR without LF"};
-        return Scan::bad;
-      }
-    } else if (c == '\0') {
-      why = {400, "nul_byte", "NUL byte in the header block"};
-      return Scan::bad;
-    }
-  }
-  scanned = data.size();
-  return Scan::need_more;
-}
 
 bool saneRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
