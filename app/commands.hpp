@@ -14,6 +14,7 @@ namespace sportello::app {
 int serve(const std::vector<std::string>& args);
 int checkConfig(const std::vector<std::string>& args);
 int certs(const std::vector<std::string>& args);
+int notice(const std::vector<std::string>& args);
 
 // Shared by the subcommands.
 constexpr const char* kDefaultConfig = "config/sportello.toml";

@@ -17,6 +17,7 @@ Commands:
   serve          start every component the configuration enables
   check-config   validate a configuration file and list every problem
   certs          create (or check) the test PKI and say how to trust its CA
+  notice         make and check pagoPA notice numbers and their QR / Data Matrix payloads
 
 Options:
   -h, --help     this text (also after a command: sportello serve --help)
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     if (cmd == "serve") return sportello::app::serve(rest);
     if (cmd == "check-config") return sportello::app::checkConfig(rest);
     if (cmd == "certs") return sportello::app::certs(rest);
+    if (cmd == "notice") return sportello::app::notice(rest);
   } catch (const std::exception& e) {
     // Start-up code may throw (design.md); request paths never do. Either way the user gets one line.
     std::cerr << "sportello " << cmd << ": " << e.what() << "\n";
