@@ -22,6 +22,16 @@ std::string newId() {
   return id;
 }
 
+std::optional<int> parseIndex(const Opt& s) {
+  if (!s || s->empty() || s->size() > 5) return std::nullopt;
+  int v = 0;
+  for (char ch : *s) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    v = v * 10 + (ch - '0');
+  }
+  return v;
+}
+
 Result<AuthnRequest, xml::Error> readAuthnRequest(const xml::Document& doc) {
   const xmlNode* root = doc.root();
   if (root == nullptr || !xml::is(root, ns::protocol, "AuthnRequest")) {

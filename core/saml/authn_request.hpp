@@ -63,4 +63,7 @@ xml::Document buildAuthnRequest(const AuthnRequestSpec& spec);
 // A fresh SAML ID: "_" followed by 32 random hex characters (NCName-safe, 128 bits).
 std::string newId();
 
+// A metadata or request index as written ("0", "12"): digits only, at most 5; nullopt otherwise.
+std::optional<int> parseIndex(const Opt& text);
+
 }  // namespace sportello::saml

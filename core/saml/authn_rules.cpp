@@ -24,17 +24,6 @@ bool isNcName(std::string_view s) {
   });
 }
 
-// A metadata index as written: digits only, no sign, no overflow.
-std::optional<int> parseIndex(const Opt& s) {
-  if (!s || s->empty() || s->size() > 5) return std::nullopt;
-  int v = 0;
-  for (char ch : *s) {
-    if (ch < '0' || ch > '9') return std::nullopt;
-    v = v * 10 + (ch - '0');
-  }
-  return v;
-}
-
 bool isHttpsUrl(std::string_view u) {
   return u.starts_with("https://");
 }
