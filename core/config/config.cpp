@@ -285,10 +285,25 @@ void readIdp(TableReader t, std::vector<Idp>& idps, Sources& sources) {
                        "expected \"spid\" or \"cie\", got " + inQuotes(idp.profile));
   }
   if (!t.read("display_name", idp.display_name)) idp.display_name = idp.name;
+  if (t.read("entity_id", idp.entity_id) && !idp.entity_id.empty()) checkUrl(t, "entity_id", idp.entity_id);
   t.read("enabled", idp.enabled);
   t.finish();
   idps.push_back(std::move(idp));
   sources.idps.push_back(std::move(source));
+}
+
+void readMockIdp(TableReader t, MockIdp& m) {
+  if (t.read("users_file", m.users_file)) checkNotEmpty(t, "users_file", m.users_file);
+  t.read("sp_metadata", m.sp_metadata);
+  t.read("development", m.development);
+  t.read("headless_login", m.headless_login);
+  std::int64_t seconds = m.assertion_validity.count();
+  if (t.read("assertion_validity_s", seconds, 1, 86'400))
+    m.assertion_validity = std::chrono::seconds(seconds);
+  seconds = m.clock_skew.count();
+  if (t.read("clock_skew_s", seconds, 0, 3'600)) m.clock_skew = std::chrono::seconds(seconds);
+  t.readInt("journal_size", m.journal_size, 1, 100'000);
+  t.finish();
 }
 
 void readConfig(Context& ctx, const toml::table* root, Config& config, Sources& sources) {
@@ -299,6 +314,7 @@ void readConfig(Context& ctx, const toml::table* root, Config& config, Sources& 
   readLog(t.table("log"), config.log);
   readPki(t.table("pki"), config.pki);
   readSp(t.table("sp"), config.sp);
+  readMockIdp(t.table("mock_idp"), config.mock_idp);
   t.tables("idps", [&](TableReader idp, std::size_t) { readIdp(std::move(idp), config.idps, sources); });
   t.finish();
 }
@@ -424,6 +440,16 @@ Loaded loadString(std::string_view text, const std::string& source_name, const s
   if (!ctx.problems.empty()) {
     sortProblems(ctx.problems);
     return fail(std::move(ctx.problems));
+  }
+  // Files named in the configuration are relative to it; URLs stay as they are.
+  auto resolve = [&](std::string& f) {
+    if (f.empty() || f.starts_with("https://") || f.starts_with("http://")) return;
+    f = (std::filesystem::path(base_dir) / f).lexically_normal().string();
+  };
+  resolve(config->mock_idp.users_file);
+  for (auto& f : config->mock_idp.sp_metadata) resolve(f);
+  for (auto& idp : config->idps) {
+    if (idp.entity_id.empty()) idp.entity_id = config->server.public_url + "/idp/" + idp.name;
   }
   if (!config->log.file.empty()) {
     config->log.file = (std::filesystem::path(base_dir) / config->log.file).lexically_normal().string();

@@ -105,13 +105,25 @@ struct Sp {
   int key_bits = 2048;                            // 2048, 3072 or 4096
 };
 
-// A mock identity provider; issue 3 adds its users and behaviour.
+// A mock identity provider, served under /idp/<name>/.
 struct Idp {
   std::string name;              // path segment: /idp/<name>/...; [a-z0-9-]{1,32}, unique
   std::string profile = "spid";  // "spid" | "cie"
   std::string display_name;      // shown on the discovery page
+  std::string entity_id;         // empty in the file: <server.public_url>/idp/<name>
   bool enabled = true;
   Location where;
+};
+
+// What every mock IdP shares.
+struct MockIdp {
+  std::string users_file = "idp-users.json";  // test users (the JSON of the existing SPID test tools)
+  std::vector<std::string> sp_metadata;       // SP metadata files registered at start
+  bool development = true;      // relax production-only checks (https, ports) and say so in every report
+  bool headless_login = false;  // POST /_admin/idp/<name>/login completes a login without a browser (CI)
+  std::chrono::seconds assertion_validity{300};
+  std::chrono::seconds clock_skew{120};
+  std::size_t journal_size = 200;  // SAML exchanges kept for /_admin/journal
 };
 
 struct Config {
@@ -123,6 +135,7 @@ struct Config {
   Log log;
   Pki pki;
   Sp sp;
+  MockIdp mock_idp;
   std::vector<Idp> idps;
 
   const Listener* listener(std::string_view name) const;
