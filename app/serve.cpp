@@ -5,11 +5,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/admin_routes.hpp"
 #include "app/commands.hpp"
 #include "app/options.hpp"
 #include "app/status_page.hpp"
 #include "core/http/admin.hpp"
 #include "core/http/server.hpp"
+#include "core/xml/document.hpp"
+#include "mocks/idp/idp.hpp"
 
 namespace sportello::app {
 
@@ -112,14 +115,31 @@ int serve(const std::vector<std::string>& args) {
   }
 
   auto metrics = std::make_shared<Metrics>();
+  auto clock = std::make_shared<Clock>();
   auto router = std::make_shared<http::Router>();
   http::Admin admin(cfg->admin, metrics);
   admin.addRoutes(*router);
+  addClockRoutes(*router, admin, clock);
+
+  xml::initialise();
+  std::unique_ptr<idp::IdentityProviders> idps;
+  if (!cfg->idps.empty()) {
+    auto created = idp::IdentityProviders::create({cfg, *materials, clock, log, metrics});
+    if (!created) {
+      std::cerr << "serve: mock IdPs: " << created.error() << "\n";
+      return 1;
+    }
+    idps = std::move(*created);
+    idps->addRoutes(*router, admin);
+  }
   // The bound addresses are known only inside start(), which fills them before any I/O thread runs,
   // so the handler can read them through the server once it exists.
   http::Server* running = nullptr;
   router->get("/",
               [&](http::Request&) { return http::Response::html(200, statusPage(*cfg, running->bound())); });
+  addEndpointsRoute(
+      *router, admin, *cfg, [&]() -> const std::vector<http::BoundListener>& { return running->bound(); },
+      [&] { return idps ? idps->endpointsJson() : std::string("[]"); });
 
   http::Server server(http::ServerOptions::fromConfig(*cfg, {materials->tls.cert, materials->tls.key, ""}),
                       router, log, metrics);

@@ -23,11 +23,15 @@ struct ReadinessCheck {
   std::function<bool()> ready;
 };
 
+// Handlers registered by an Admin (its routes and guard()-wrapped ones) share its state, so they stay
+// valid whatever the lifetime of the Admin object itself.
 class Admin {
  public:
   Admin(config::Admin settings, std::shared_ptr<Metrics> metrics);
 
-  void addReadiness(ReadinessCheck check) { checks_.push_back(std::move(check)); }
+  // Readiness checks may be added after addRoutes() (the server's own check exists only once it does);
+  // not thread-safe against requests: add them before the server starts.
+  void addReadiness(ReadinessCheck check) { state_->checks.push_back(std::move(check)); }
   // Registers health, ready and metrics on `router`.
   void addRoutes(Router& router) const;
   // Wraps a handler with the access rules above.
@@ -36,9 +40,13 @@ class Admin {
   std::optional<Response> refuse(const Request& req) const;
 
  private:
-  config::Admin settings_;
-  std::shared_ptr<Metrics> metrics_;
-  std::vector<ReadinessCheck> checks_;
+  struct State {
+    config::Admin settings;
+    std::shared_ptr<Metrics> metrics;
+    std::vector<ReadinessCheck> checks;
+  };
+  static std::optional<Response> refuse(const State& s, const Request& req);
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace sportello::http

@@ -1,0 +1,49 @@
+// The mock IdPs' pages, in Italian: login (test users, password form, SPID error endings), consent
+// (exactly the attributes of the requested AttributeConsumingService), error. Each page shows the
+// AuthnRequest verdicts collapsed, for developers.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/saml/policy.hpp"
+#include "mocks/idp/users.hpp"
+
+namespace sportello::idp {
+
+struct PageIdp {
+  std::string name;
+  std::string display_name;
+  bool cie = false;
+};
+
+struct LoginPageData {
+  PageIdp idp;
+  std::string tx;
+  std::string sp_name;
+  std::string level_uri;
+  std::vector<const TestUser*> users;
+  std::string error;  // shown with role="alert" when not empty
+  const saml::Report* report = nullptr;
+  bool development = false;
+};
+std::string renderLogin(const LoginPageData& d);
+
+struct ConsentPageData {
+  PageIdp idp;
+  std::string tx;
+  std::string sp_name;
+  std::string user_name;
+  std::vector<std::pair<std::string, std::string>> attributes;  // released, in order
+  std::vector<std::string> missing;                             // requested but the user has none
+};
+std::string renderConsent(const ConsentPageData& d);
+
+std::string renderError(const PageIdp& idp, const std::string& title, const std::string& message,
+                        const saml::Report* report, const std::string& request_id);
+
+// "fiscalNumber" -> "Codice fiscale"
+std::string_view attributeLabel(std::string_view name);
+
+}  // namespace sportello::idp
