@@ -117,9 +117,29 @@ int serve(const std::vector<std::string>& args) {
   auto metrics = std::make_shared<Metrics>();
   auto clock = std::make_shared<Clock>();
   auto router = std::make_shared<http::Router>();
+  http::Server server(http::ServerOptions::fromConfig(*cfg, {materials->tls.cert, materials->tls.key, ""}),
+                      router, log, metrics);
+  if (auto r = server.bind(); !r) {
+    std::cerr << "serve: " << r.error() << "\n";
+    return 1;
+  }
+  // Without a public_url in the file, the URLs the components announce (IdP entityIDs, SSO locations)
+  // follow the main listener as bound, so that --listen 127.0.0.1:0 gives working URLs.
+  if (!cfg->server.public_url_set) {
+    for (const auto& b : server.bound()) {
+      if (b.name != "main") continue;
+      bool loopback = b.host == "127.0.0.1" || b.host == "::1";
+      std::string host =
+          loopback ? "localhost" : (b.host.find(':') != std::string::npos ? "[" + b.host + "]" : b.host);
+      cfg = config::withPublicUrl(
+          *cfg, std::string(b.tls ? "https://" : "http://") + host + ":" + std::to_string(b.port));
+    }
+  }
+
   http::Admin admin(cfg->admin, metrics);
   admin.addRoutes(*router);
   addClockRoutes(*router, admin, clock);
+  admin.addReadiness({"server", [&server] { return server.ready(); }});
 
   xml::initialise();
   std::unique_ptr<idp::IdentityProviders> idps;
@@ -132,20 +152,13 @@ int serve(const std::vector<std::string>& args) {
     idps = std::move(*created);
     idps->addRoutes(*router, admin);
   }
-  // The bound addresses are known only inside start(), which fills them before any I/O thread runs,
-  // so the handler can read them through the server once it exists.
-  http::Server* running = nullptr;
   router->get("/",
-              [&](http::Request&) { return http::Response::html(200, statusPage(*cfg, running->bound())); });
+              [&](http::Request&) { return http::Response::html(200, statusPage(*cfg, server.bound())); });
   addEndpointsRoute(
-      *router, admin, *cfg, [&]() -> const std::vector<http::BoundListener>& { return running->bound(); },
+      *router, admin, *cfg, [&]() -> const std::vector<http::BoundListener>& { return server.bound(); },
       [&] { return idps ? idps->endpointsJson() : std::string("[]"); });
 
-  http::Server server(http::ServerOptions::fromConfig(*cfg, {materials->tls.cert, materials->tls.key, ""}),
-                      router, log, metrics);
-  running = &server;
-  admin.addReadiness({"server", [&server] { return server.ready(); }});
-  if (auto r = server.start(); !r) {
+  if (auto r = server.run(); !r) {
     std::cerr << "serve: " << r.error() << "\n";
     return 1;
   }

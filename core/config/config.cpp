@@ -175,7 +175,10 @@ void readListener(TableReader t, std::vector<Listener>& listeners, Sources& sour
 }
 
 void readServer(TableReader t, Server& server, Sources& sources) {
-  if (t.read("public_url", server.public_url)) checkUrl(t, "public_url", server.public_url);
+  if (t.read("public_url", server.public_url)) {
+    server.public_url_set = true;
+    checkUrl(t, "public_url", server.public_url);
+  }
   if (t.read("hostnames", server.hostnames)) {
     for (std::size_t i = 0; i < server.hostnames.size(); ++i) {
       if (!isHostNameOrAddress(server.hostnames[i])) {
@@ -285,7 +288,10 @@ void readIdp(TableReader t, std::vector<Idp>& idps, Sources& sources) {
                        "expected \"spid\" or \"cie\", got " + inQuotes(idp.profile));
   }
   if (!t.read("display_name", idp.display_name)) idp.display_name = idp.name;
-  if (t.read("entity_id", idp.entity_id) && !idp.entity_id.empty()) checkUrl(t, "entity_id", idp.entity_id);
+  if (t.read("entity_id", idp.entity_id) && !idp.entity_id.empty()) {
+    idp.entity_id_set = true;
+    checkUrl(t, "entity_id", idp.entity_id);
+  }
   t.read("enabled", idp.enabled);
   t.finish();
   idps.push_back(std::move(idp));
@@ -455,6 +461,15 @@ Loaded loadString(std::string_view text, const std::string& source_name, const s
     config->log.file = (std::filesystem::path(base_dir) / config->log.file).lexically_normal().string();
   }
   return std::shared_ptr<const Config>(std::move(config));
+}
+
+std::shared_ptr<const Config> withPublicUrl(const Config& config, const std::string& public_url) {
+  auto copy = std::make_shared<Config>(config);
+  copy->server.public_url = public_url;
+  for (auto& idp : copy->idps) {
+    if (!idp.entity_id_set) idp.entity_id = public_url + "/idp/" + idp.name;
+  }
+  return copy;
 }
 
 Loaded loadFile(const std::string& path, const Overrides& overrides) {

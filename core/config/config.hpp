@@ -68,10 +68,11 @@ struct Listener {
 
 struct Server {
   std::string public_url = "https://localhost:8443";  // how browsers reach the main listener
-  std::vector<std::string> hostnames;                 // extra TLS names besides localhost, 127.0.0.1, ::1
-  unsigned threads = 0;                               // I/O threads; 0 = one per core
-  std::chrono::milliseconds shutdown_grace{10'000};   // in-flight requests get this long on SIGTERM
-  std::int64_t hsts_max_age = 31'536'000;             // seconds; 0 = no Strict-Transport-Security
+  bool public_url_set = false;  // given in the file; otherwise `serve` derives it from the bound listener
+  std::vector<std::string> hostnames;                // extra TLS names besides localhost, 127.0.0.1, ::1
+  unsigned threads = 0;                              // I/O threads; 0 = one per core
+  std::chrono::milliseconds shutdown_grace{10'000};  // in-flight requests get this long on SIGTERM
+  std::int64_t hsts_max_age = 31'536'000;            // seconds; 0 = no Strict-Transport-Security
   Limits limits;
   std::vector<Listener> listeners;  // default: one "main" at 127.0.0.1:8443, TLS
 };
@@ -111,6 +112,7 @@ struct Idp {
   std::string profile = "spid";  // "spid" | "cie"
   std::string display_name;      // shown on the discovery page
   std::string entity_id;         // empty in the file: <server.public_url>/idp/<name>
+  bool entity_id_set = false;    // given in the file (not derived from public_url)
   bool enabled = true;
   Location where;
 };
@@ -151,6 +153,10 @@ struct Overrides {
 using Loaded = Result<std::shared_ptr<const Config>, std::vector<Problem>>;
 
 Loaded loadFile(const std::string& path, const Overrides& overrides = {});
+
+// A copy with another public URL and everything derived from it (IdP entityIDs not set in the file).
+// `serve` uses it when the file gives no public_url and the main listener got its port at bind time.
+std::shared_ptr<const Config> withPublicUrl(const Config& config, const std::string& public_url);
 // `source_name` stands in for the file name in problems; relative paths resolve against `base_dir`.
 Loaded loadString(std::string_view text, const std::string& source_name, const std::string& base_dir = ".",
                   const Overrides& overrides = {});

@@ -55,18 +55,6 @@ Server::Server(ServerOptions options, std::shared_ptr<const Router> router, std:
   unsigned n = impl_->options.threads;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < n; ++i) impl_->contexts.push_back(std::make_unique<detail::IoContext>());
-
-  auto addStats = [&](std::string label) {
-    auto rs = std::make_unique<detail::RouteStats>();
-    rs->label = std::move(label);
-    rs->latency = &impl_->metrics->histogram(
-        "sportello_http_request_duration_seconds",
-        "Time from a request's first byte to its answer written, by route.", {{"route", rs->label}});
-    impl_->route_stats.push_back(std::move(rs));
-  };
-  for (const auto& r : impl_->router->routes()) addStats(r.name);
-  addStats("unmatched");
-  addStats("refused");
 }
 
 Server::~Server() {
@@ -93,8 +81,13 @@ Result<tcp::endpoint, std::string> resolve(asio::io_context& io, const config::E
 }  // namespace
 
 Result<void, std::string> Server::start() {
+  if (auto r = bind(); !r) return r;
+  return run();
+}
+
+Result<void, std::string> Server::bind() {
   auto& s = *impl_;
-  if (s.started) return fail(std::string("server already started"));
+  if (s.started || !s.listeners.empty()) return fail(std::string("server already bound"));
   bool anyTls = false;
   for (const auto& l : s.options.listeners) anyTls = anyTls || l.tls;
   if (anyTls) {
@@ -135,6 +128,26 @@ Result<void, std::string> Server::start() {
     s.bound.push_back(ls->bound);
     s.listeners.push_back(std::move(ls));
   }
+  return {};
+}
+
+Result<void, std::string> Server::run() {
+  auto& s = *impl_;
+  if (s.started) return fail(std::string("server already started"));
+  if (s.listeners.empty() && !s.options.listeners.empty()) return fail(std::string("bind() first"));
+  auto& io0 = s.contexts.front()->io;
+  // Per-route statistics, now that the routes are final.
+  auto addStats = [&](std::string label) {
+    auto rs = std::make_unique<detail::RouteStats>();
+    rs->label = std::move(label);
+    rs->latency = &impl_->metrics->histogram(
+        "sportello_http_request_duration_seconds",
+        "Time from a request's first byte to its answer written, by route.", {{"route", rs->label}});
+    impl_->route_stats.push_back(std::move(rs));
+  };
+  for (const auto& r : impl_->router->routes()) addStats(r.name);
+  addStats("unmatched");
+  addStats("refused");
 
   for (auto& lsPtr : s.listeners) {
     auto* ls = lsPtr.get();

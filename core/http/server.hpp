@@ -73,7 +73,13 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Binds every listener and starts the I/O threads. Errors name the listener and the address.
+  // The same as bind() then run().
   Result<void, std::string> start();
+  // Binds every listener (port 0 gets its port here) without serving yet, so that components can be
+  // built with the real addresses; routes may still be added to the router until run().
+  Result<void, std::string> bind();
+  // Starts accepting and the I/O threads. The router must not change from here on.
+  Result<void, std::string> run();
   const std::vector<BoundListener>& bound() const;
 
   void stopOnSignals();  // SIGINT and SIGTERM call shutdown()
