@@ -9,6 +9,7 @@
 #include "core/saml/authn_rules.hpp"
 #include "core/saml/binding.hpp"
 #include "core/saml/idp_metadata.hpp"
+#include "core/saml/logout.hpp"
 #include "core/saml/response.hpp"
 #include "mocks/idp/pages.hpp"
 
@@ -74,6 +75,14 @@ struct PendingLogin {
   TimePoint expires;
 };
 
+// A completed login, until the SP or the IdP ends it with Single Logout.
+struct SsoSession {
+  std::string idp;
+  std::string sp;
+  std::string name_id;
+  std::string username;
+};
+
 struct IdentityProviders::Impl {
   Options o;
   UserDirectory users;
@@ -83,6 +92,7 @@ struct IdentityProviders::Impl {
 
   std::mutex mu;
   std::map<std::string, PendingLogin> pending;  // by transaction token
+  std::map<std::string, SsoSession> sessions;   // by SessionIndex
 
   Counter* logins_ok = nullptr;
   Counter* logins_error = nullptr;
@@ -315,8 +325,16 @@ struct IdentityProviders::Impl {
     s.validity = o.config->mock_idp.assertion_validity;
     s.level = p.granted;
     s.attributes = releasedAttributes(user, p.requested);
+    s.session_index = saml::newId();
+    s.name_id = saml::newId();
     auto doc = saml::buildResponse(s, idp.key);
     if (!doc) return fail(doc.error().rule + ": " + doc.error().message);
+    {
+      std::lock_guard lock(mu);
+      if (sessions.size() >= kMaxPendingLogins)
+        sessions.erase(sessions.begin());  // bounded; oldest ids first
+      sessions[s.session_index] = SsoSession{idp.cfg.name, p.sp->entity_id, s.name_id, user.username};
+    }
     return doc->serialize();
   }
 
@@ -510,6 +528,208 @@ struct IdentityProviders::Impl {
     return r;
   }
 
+  // ---- Single Logout ----
+
+  // Where to send an SLO message for `sp`: its POST endpoint if it has one, else its Redirect one.
+  static const saml::MdEndpoint* sloEndpoint(const RegisteredSp& sp) {
+    const saml::MdEndpoint* redirect = nullptr;
+    for (const auto& e : sp.metadata.single_logout_services) {
+      if (e.binding == saml::binding::post) return &e;
+      if (e.binding == saml::binding::redirect && redirect == nullptr) redirect = &e;
+    }
+    return redirect;
+  }
+
+  // Sends a LogoutRequest/LogoutResponse to the SP's SLO endpoint: auto-submitting form for POST,
+  // signed query and 302 for Redirect.
+  http::Response sendSlo(
+      const IdpInstance& idp, const saml::MdEndpoint& to, bool request,
+      const std::function<Result<xml::Document, xml::SignError>(const xml::SigningKey*)>& build,
+      const saml::Opt& relay) {
+    bool post = to.binding == saml::binding::post;
+    auto doc = build(post ? &idp.key : nullptr);
+    if (!doc) return http::Response::error(500, "signing_failed", doc.error().message);
+    std::string x = doc->serialize();
+    if (post) return htmlPage(200, saml::postForm(to.location, request, x, relay));
+    std::string q = saml::encodeRedirect(x, request, relay, &idp.key);
+    return http::Response::redirect(
+        302, to.location + (to.location.find('?') == std::string::npos ? "?" : "&") + q);
+  }
+
+  // Decodes either binding; verifies the sender's signature with its registered certificates.
+  struct SloMessage {
+    std::optional<xml::Document> doc;
+    std::string xml;
+    saml::Opt relay;
+    std::shared_ptr<const RegisteredSp> sp;
+    std::string error;  // rule: message, when the message cannot be trusted
+  };
+  SloMessage decodeSlo(const http::Request& req) {
+    SloMessage m;
+    bool redirect = req.method == "GET";
+    std::optional<saml::RedirectMessage> rm;
+    if (redirect) {
+      auto d = saml::decodeRedirect(req.query());
+      if (!d) {
+        m.error = d.error().rule + ": " + d.error().message;
+        return m;
+      }
+      m.xml = d->xml;
+      m.relay = d->relay_state;
+      rm = std::move(*d);
+    } else {
+      auto d = saml::decodePost(req.body);
+      if (!d) {
+        m.error = d.error().rule + ": " + d.error().message;
+        return m;
+      }
+      m.xml = d->xml;
+      m.relay = d->relay_state;
+    }
+    auto doc = xml::Document::parse(m.xml);
+    if (!doc) {
+      m.error = doc.error().rule + ": " + doc.error().message;
+      return m;
+    }
+    const xmlNode* issuer = xml::child(doc->root(), saml::ns::assertion, "Issuer");
+    auto issuerText = issuer ? xml::text(issuer) : std::nullopt;
+    m.sp = issuerText ? registry.find(*issuerText) : nullptr;
+    if (!m.sp) {
+      m.error = "slo.sp_known: no registered SP has entityID " + issuerText.value_or("(none)");
+      return m;
+    }
+    std::string last = "slo.signature: the message is not signed";
+    bool ok = false;
+    for (const auto& cert : m.sp->metadata.signing_certificates) {
+      if (redirect) {
+        auto v = saml::verifyRedirect(*rm, cert);
+        ok = static_cast<bool>(v);
+        if (!v) last = v.error().rule + ": " + v.error().message;
+      } else if (xmlNodePtr sig = xml::signatureOf(doc->root())) {
+        auto v = xml::verify(*doc, doc->root(), sig, cert);
+        ok = static_cast<bool>(v);
+        if (!v) last = v.error().rule + ": " + v.error().message;
+      }
+      if (ok) break;
+    }
+    if (!ok) {
+      m.error = last;
+      return m;
+    }
+    m.doc = std::move(*doc);
+    return m;
+  }
+
+  // An SP's LogoutRequest (SP-initiated SLO) or its LogoutResponse (to an IdP-initiated one).
+  http::Response slo(http::Request& req) {
+    const IdpInstance* idp = instance(req);
+    if (idp == nullptr) return http::Response::error(404, "unknown_idp", "no such identity provider");
+    const char* bindingName = req.method == "GET" ? "HTTP-Redirect" : "HTTP-POST";
+    SloMessage m = decodeSlo(req);
+    if (!m.doc) {
+      record(*idp, req, "in", "Logout", bindingName, m.sp ? m.sp->entity_id : "", "rejected: " + m.error,
+             m.xml);
+      o.log->warn("slo_rejected",
+                  {{"request_id", req.request_id}, {"idp", idp->cfg.name}, {"detail", m.error}});
+      return errorPage(*idp, req, 400, "Richiesta di disconnessione rifiutata", m.error);
+    }
+    if (auto lr = saml::readLogoutResponse(*m.doc)) {
+      record(*idp, req, "in", "LogoutResponse", bindingName, m.sp->entity_id,
+             lr->status.value_or("(no status)"), m.xml);
+      bool success = lr->status == saml::status::success;
+      return htmlPage(
+          success ? 200 : 400,
+          renderInfo(idp->page, success ? "Disconnessione completata" : "Disconnessione non riuscita",
+                     success ? "Il servizio ha confermato la disconnessione."
+                             : "Il servizio ha risposto con " + lr->status.value_or("nessuno stato") + "."));
+    }
+    auto lq = saml::readLogoutRequest(*m.doc);
+    if (!lq) return errorPage(*idp, req, 400, "Richiesta non valida", lq.error().message);
+    const saml::MdEndpoint* to = sloEndpoint(*m.sp);
+    if (to == nullptr) {
+      return errorPage(*idp, req, 400, "Richiesta di disconnessione rifiutata",
+                       "slo.endpoint: the SP metadata has no SingleLogoutService to answer to");
+    }
+    // Destination must be this IdP's SLO location; otherwise answer Requester (the SP can fix it).
+    std::string status{saml::status::success};
+    std::string outcome = "ok";
+    if (lq->destination != idp->base + "/slo") {
+      status = std::string(saml::status::requester);
+      outcome = "error: slo.destination";
+    } else {
+      std::lock_guard lock(mu);
+      for (const auto& si : lq->session_indexes) {
+        auto it = sessions.find(si);
+        if (it != sessions.end() && it->second.sp == m.sp->entity_id && it->second.idp == idp->cfg.name) {
+          sessions.erase(it);
+        }
+      }
+    }
+    record(*idp, req, "in", "LogoutRequest", bindingName, m.sp->entity_id, outcome, m.xml);
+    saml::LogoutResponseSpec spec;
+    spec.now = now();
+    spec.destination = to->location;
+    spec.issuer = idp->cfg.entity_id;
+    spec.in_response_to = lq->id.value_or("");
+    spec.status = status;
+    record(*idp, req, "out", "LogoutResponse",
+           to->binding == saml::binding::post ? "HTTP-POST" : "HTTP-Redirect", m.sp->entity_id, outcome, "");
+    return sendSlo(
+        *idp, *to, false, [&](const xml::SigningKey* k) { return saml::buildLogoutResponse(spec, k); },
+        m.relay);
+  }
+
+  http::Response sessionsPage(http::Request& req) {
+    const IdpInstance* idp = instance(req);
+    if (idp == nullptr) return http::Response::error(404, "unknown_idp", "no such identity provider");
+    std::vector<SessionRow> rows;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& [index, session] : sessions) {
+        if (session.idp != idp->cfg.name) continue;
+        const TestUser* u = users.find(session.username);
+        rows.push_back({index, u ? u->displayName() : session.username, session.sp});
+      }
+    }
+    return htmlPage(200, renderSessions(idp->page, rows));
+  }
+
+  // IdP-initiated SLO: a signed LogoutRequest to the SP of the chosen session.
+  http::Response startLogout(http::Request& req) {
+    const IdpInstance* idp = instance(req);
+    if (idp == nullptr) return http::Response::error(404, "unknown_idp", "no such identity provider");
+    std::string index = formField(http::parseForm(req.body), "session");
+    std::optional<SsoSession> session;
+    {
+      std::lock_guard lock(mu);
+      auto it = sessions.find(index);
+      if (it != sessions.end() && it->second.idp == idp->cfg.name) {
+        session = it->second;
+        sessions.erase(it);
+      }
+    }
+    if (!session)
+      return errorPage(*idp, req, 404, "Sessione non trovata", "La sessione non esiste o è già chiusa.");
+    auto sp = registry.find(session->sp);
+    const saml::MdEndpoint* to = sp ? sloEndpoint(*sp) : nullptr;
+    if (to == nullptr) {
+      return errorPage(*idp, req, 400, "Disconnessione non possibile",
+                       "slo.endpoint: the SP has no SingleLogoutService in its metadata");
+    }
+    saml::LogoutRequestSpec spec;
+    spec.now = now();
+    spec.destination = to->location;
+    spec.issuer = idp->cfg.entity_id;
+    spec.name_id = session->name_id;
+    spec.name_qualifier = idp->cfg.entity_id;
+    spec.session_index = index;
+    record(*idp, req, "out", "LogoutRequest",
+           to->binding == saml::binding::post ? "HTTP-POST" : "HTTP-Redirect", session->sp, "sent", "");
+    return sendSlo(
+        *idp, *to, true, [&](const xml::SigningKey* k) { return saml::buildLogoutRequest(spec, k); },
+        std::string(randomToken()));
+  }
+
   // ---- Admin ----
 
   http::Response adminSps(http::Request&) {
@@ -684,6 +904,8 @@ Result<std::unique_ptr<IdentityProviders>, std::string> IdentityProviders::creat
     spec.entity_id = c.entity_id;
     spec.sso = {saml::MdBindingLocation{std::string(saml::binding::redirect), inst.base + "/sso"},
                 saml::MdBindingLocation{std::string(saml::binding::post), inst.base + "/sso"}};
+    spec.slo = {saml::MdBindingLocation{std::string(saml::binding::redirect), inst.base + "/slo"},
+                saml::MdBindingLocation{std::string(saml::binding::post), inst.base + "/slo"}};
     spec.organization_name = c.display_name;
     spec.display_name = c.display_name;
     spec.url = inst.base;
@@ -716,6 +938,10 @@ void IdentityProviders::addRoutes(http::Router& r, const http::Admin& admin) {
   r.post("/idp/{name}/sso", [s](http::Request& req) { return s->sso(req); });
   r.post("/idp/{name}/login", [s](http::Request& req) { return s->login(req); });
   r.post("/idp/{name}/consent", [s](http::Request& req) { return s->consent(req); });
+  r.get("/idp/{name}/slo", [s](http::Request& req) { return s->slo(req); });
+  r.post("/idp/{name}/slo", [s](http::Request& req) { return s->slo(req); });
+  r.get("/idp/{name}/logout", [s](http::Request& req) { return s->sessionsPage(req); });
+  r.post("/idp/{name}/logout", [s](http::Request& req) { return s->startLogout(req); });
   r.get("/_admin/sps", admin.guard([s](http::Request& req) { return s->adminSps(req); }));
   r.post("/_admin/sps", admin.guard([s](http::Request& req) { return s->adminRegisterSp(req); }));
   r.get("/_admin/users", admin.guard([s](http::Request& req) { return s->adminUsers(req); }));
@@ -733,6 +959,8 @@ std::string IdentityProviders::endpointsJson() const {
                    {"entity_id", idp.cfg.entity_id},
                    {"metadata", idp.base + "/metadata"},
                    {"sso", {{"HTTP-Redirect", idp.base + "/sso"}, {"HTTP-POST", idp.base + "/sso"}}},
+                   {"slo", {{"HTTP-Redirect", idp.base + "/slo"}, {"HTTP-POST", idp.base + "/slo"}}},
+                   {"sessions", idp.base + "/logout"},
                    {"headless_login", impl_->o.config->mock_idp.headless_login
                                           ? boost::json::value("/_admin/idp/" + name + "/login")
                                           : boost::json::value(nullptr)}});

@@ -6,6 +6,9 @@
 //   POST /idp/<name>/sso        AuthnRequest, HTTP-POST binding
 //   POST /idp/<name>/login      the login form (credentials, or a chosen SPID error ending)
 //   POST /idp/<name>/consent    the consent form
+//   GET  /idp/<name>/slo        LogoutRequest or LogoutResponse from an SP, HTTP-Redirect binding
+//   POST /idp/<name>/slo        the same, HTTP-POST binding
+//   GET  /idp/<name>/logout     the open sessions; POST (session=...) starts an IdP-initiated logout
 // Admin (guarded like every /_admin route):
 //   GET  /_admin/sps            registered SPs with their metadata verdicts
 //   POST /_admin/sps            register an SP: body = its metadata XML; 201 with the verdicts

@@ -187,4 +187,33 @@ std::string renderError(const PageIdp& idp, const std::string& title, const std:
   return h;
 }
 
+std::string renderSessions(const PageIdp& idp, const std::vector<SessionRow>& sessions) {
+  std::string h = head(idp, "Sessioni attive");
+  h += "<section>\n<h2>Sessioni attive</h2>\n";
+  if (sessions.empty()) {
+    h += "<p>Nessuna sessione attiva presso questo gestore di identità.</p>\n";
+  } else {
+    h += "<p>Avvia la disconnessione dal gestore di identità (Single Logout avviato dall'IdP).</p>\n"
+         "<table><thead><tr><th>Utente</th><th>Servizio</th><th></th></tr></thead><tbody>\n";
+    for (const auto& row : sessions) {
+      h += "<tr><td>" + htmlEscape(row.user_name) + "</td><td><code>" + htmlEscape(row.sp) +
+           "</code></td><td><form method=\"post\" action=\"logout\"><input type=\"hidden\" name=\"session\" "
+           "value=\"" +
+           htmlEscape(row.session_index) +
+           "\"><button type=\"submit\">Disconnetti</button></form></td></tr>\n";
+    }
+    h += "</tbody></table>\n";
+  }
+  h += "</section>\n";
+  h += kFoot;
+  return h;
+}
+
+std::string renderInfo(const PageIdp& idp, const std::string& title, const std::string& message) {
+  std::string h = head(idp, title);
+  h += "<section>\n<h2>" + htmlEscape(title) + "</h2>\n<p>" + htmlEscape(message) + "</p>\n</section>\n";
+  h += kFoot;
+  return h;
+}
+
 }  // namespace sportello::idp

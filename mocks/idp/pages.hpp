@@ -43,6 +43,16 @@ std::string renderConsent(const ConsentPageData& d);
 std::string renderError(const PageIdp& idp, const std::string& title, const std::string& message,
                         const saml::Report* report, const std::string& request_id);
 
+struct SessionRow {
+  std::string session_index;
+  std::string user_name;
+  std::string sp;
+};
+// The IdP's open sessions, each with a button that starts an IdP-initiated logout.
+std::string renderSessions(const PageIdp& idp, const std::vector<SessionRow>& sessions);
+// A plain information page (e.g. "Disconnessione completata").
+std::string renderInfo(const PageIdp& idp, const std::string& title, const std::string& message);
+
 // "fiscalNumber" -> "Codice fiscale"
 std::string_view attributeLabel(std::string_view name);
 

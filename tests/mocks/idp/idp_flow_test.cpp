@@ -9,6 +9,7 @@
 #include "core/http/server.hpp"
 #include "core/saml/authn_request.hpp"
 #include "core/saml/binding.hpp"
+#include "core/saml/logout.hpp"
 #include "mocks/idp/idp.hpp"
 #include "tests/core/saml/saml_fixtures.hpp"
 
@@ -28,8 +29,10 @@ public_url = "https://localhost:8443"
 name = "main"
 address = "127.0.0.1:0"
 [mock_idp]
-users_file = ")toml" + std::string(SPORTELLO_SOURCE_DIR) + R"toml(/config/idp-users.json"
-headless_login = )toml" + (headless ? "true" : "false") + R"toml(
+users_file = ")toml" +
+                     std::string(SPORTELLO_SOURCE_DIR) + R"toml(/config/idp-users.json"
+headless_login = )toml" +
+                     (headless ? "true" : "false") + R"toml(
 [[idps]]
 name = "aurora-id"
 display_name = "Aurora ID (test)"
@@ -394,4 +397,116 @@ TEST_F(IdpFlow, AdminRegistersAnSpAndReportsItsMetadataVerdicts) {
   auto journal = boost::json::parse(get("/_admin/journal?limit=3").body).as_object();
   EXPECT_LE(journal.at("entries").as_array().size(), 3u);
   EXPECT_EQ(get("/_admin/journal?limit=abc").status, 400);
+}
+
+// ---- Single Logout ----
+
+namespace {
+const std::string kSlo = kPublic + "/idp/aurora-id/slo";
+}  // namespace
+
+TEST_F(IdpFlow, SpInitiatedLogoutIsAnsweredWithASignedLogoutResponse) {
+  start();
+  // Log in first, to have a session to end.
+  std::string tx = loginPage(spec());
+  post("/idp/aurora-id/login", "tx=" + tx + "&action=login&username=mario.rossi&password=password123");
+  Answer login = answer(post("/idp/aurora-id/consent", "tx=" + tx + "&decision=accept"));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(login.xml, m, std::regex("SessionIndex=\"([^\"]+)\"")));
+  const std::string sessionIndex = m[1].str();
+  EXPECT_NE(get("/idp/aurora-id/logout").body.find(sessionIndex), std::string::npos);
+
+  saml::LogoutRequestSpec lr;
+  lr.id = "_logout1";
+  lr.now = clock->now();
+  lr.destination = kSlo;
+  lr.issuer = test::kSpEntity;
+  lr.name_id = "_whatever";
+  lr.name_qualifier = test::kIdpEntity;
+  lr.session_index = sessionIndex;
+  auto doc = saml::buildLogoutRequest(lr, nullptr);
+  ASSERT_TRUE(doc);
+  auto key = test::spKey();
+  Page p =
+      get("/idp/aurora-id/slo?" + saml::encodeRedirect(doc->serialize(), true, std::string("slo-rs"), &key));
+  ASSERT_EQ(p.status, 200) << p.body;
+  // The fixture SP has an HTTP-POST SingleLogoutService: the answer is an auto-submitting form.
+  std::smatch action;
+  ASSERT_TRUE(std::regex_search(p.body, action, std::regex("action=\"([^\"]*)\"")));
+  EXPECT_EQ(action[1].str(), "https://comune.example.it/spid/slo");
+  auto x = saml::base64Decode(field(p.body, "SAMLResponse"));
+  ASSERT_TRUE(x);
+  auto resp = xml::Document::parse(*x);
+  ASSERT_TRUE(resp);
+  EXPECT_TRUE(xml::verify(*resp, resp->root(), xml::signatureOf(resp->root()), test::idpKey().certificate()));
+  auto view = saml::readLogoutResponse(*resp);
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->in_response_to, "_logout1");
+  EXPECT_EQ(view->status, saml::status::success);
+  EXPECT_EQ(field(p.body, "RelayState"), "slo-rs");
+  // The session is gone.
+  EXPECT_EQ(get("/idp/aurora-id/logout").body.find(sessionIndex), std::string::npos);
+}
+
+TEST_F(IdpFlow, UnsignedOrForeignLogoutRequestsAreRefused) {
+  start();
+  saml::LogoutRequestSpec lr;
+  lr.now = clock->now();
+  lr.destination = kSlo;
+  lr.issuer = test::kSpEntity;
+  lr.name_id = "_x";
+  lr.session_index = "_y";
+  auto doc = saml::buildLogoutRequest(lr, nullptr);
+  Page unsignedReq =
+      get("/idp/aurora-id/slo?" + saml::encodeRedirect(doc->serialize(), true, std::nullopt, nullptr));
+  EXPECT_EQ(unsignedReq.status, 400);
+  EXPECT_NE(unsignedReq.body.find("binding.signature_missing"), std::string::npos);
+  auto other = test::idpKey();
+  Page forged =
+      get("/idp/aurora-id/slo?" + saml::encodeRedirect(doc->serialize(), true, std::nullopt, &other));
+  EXPECT_EQ(forged.status, 400);
+  EXPECT_NE(forged.body.find("binding.signature"), std::string::npos);
+  // A wrong Destination is answered (signed) with Requester, so the SP learns what to fix.
+  lr.destination = "https://elsewhere.example/slo";
+  auto wrong = saml::buildLogoutRequest(lr, nullptr);
+  auto key = test::spKey();
+  Page p = get("/idp/aurora-id/slo?" + saml::encodeRedirect(wrong->serialize(), true, std::nullopt, &key));
+  auto x = saml::base64Decode(field(p.body, "SAMLResponse"));
+  ASSERT_TRUE(x);
+  EXPECT_NE(x->find(std::string(saml::status::requester)), std::string::npos);
+}
+
+TEST_F(IdpFlow, IdpInitiatedLogoutSendsASignedLogoutRequestAndTakesTheAnswer) {
+  start();
+  std::string tx = loginPage(spec());
+  post("/idp/aurora-id/login", "tx=" + tx + "&action=login&username=giulia.bianchi&password=password123");
+  Answer login = answer(post("/idp/aurora-id/consent", "tx=" + tx + "&decision=accept"));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(login.xml, m, std::regex("SessionIndex=\"([^\"]+)\"")));
+  Page p = post("/idp/aurora-id/logout", "session=" + http::percentEncode(m[1].str()));
+  ASSERT_EQ(p.status, 200) << p.body;
+  auto x = saml::base64Decode(field(p.body, "SAMLRequest"));
+  ASSERT_TRUE(x);
+  auto doc = xml::Document::parse(*x);
+  ASSERT_TRUE(doc);
+  EXPECT_TRUE(xml::verify(*doc, doc->root(), xml::signatureOf(doc->root()), test::idpKey().certificate()));
+  auto req = saml::readLogoutRequest(*doc);
+  ASSERT_TRUE(req);
+  ASSERT_EQ(req->session_indexes.size(), 1u);
+  EXPECT_EQ(req->session_indexes[0], m[1].str());
+  EXPECT_EQ(req->name_id_qualifier, test::kIdpEntity);
+  // The SP answers; the IdP verifies it and says so.
+  saml::LogoutResponseSpec rs;
+  rs.now = clock->now();
+  rs.destination = kSlo;
+  rs.issuer = test::kSpEntity;
+  rs.in_response_to = *req->id;
+  auto key = test::spKey();
+  auto answerDoc = saml::buildLogoutResponse(rs, &key);
+  ASSERT_TRUE(answerDoc);
+  Page done = post("/idp/aurora-id/slo",
+                   "SAMLResponse=" + http::percentEncode(saml::base64Encode(answerDoc->serialize())));
+  EXPECT_EQ(done.status, 200) << done.body;
+  EXPECT_NE(done.body.find("Disconnessione completata"), std::string::npos);
+  EXPECT_EQ(post("/idp/aurora-id/logout", "session=" + http::percentEncode(m[1].str())).status, 404);  // gone
 }
