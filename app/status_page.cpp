@@ -66,9 +66,13 @@ a{color:#0066cc}
 <table><thead><tr><th>Nome</th><th>Profilo</th><th>Stato</th></tr></thead><tbody>
 )";
   for (const auto& idp : cfg.idps) {
+    const std::string base = "/idp/" + escape(idp.name);
     html += "<tr><td>" + escape(idp.display_name) + " <code>" + escape(idp.name) + "</code></td><td>" +
             (idp.profile == "cie" ? "CIE" : "SPID") + "</td><td>" +
-            (idp.enabled ? "chiavi di firma pronte; login in arrivo" : "disattivato") + "</td></tr>\n";
+            (idp.enabled ? "<a href=\"" + base + "/metadata\">metadata</a> · <a href=\"" + base +
+                               "/logout\">sessioni attive</a>"
+                         : std::string("disattivato")) +
+            "</td></tr>\n";
   }
   html += R"(</tbody></table>
 </section>
@@ -78,6 +82,8 @@ a{color:#0066cc}
 <li><a href="/_admin/health">/_admin/health</a> — il processo risponde</li>
 <li><a href="/_admin/ready">/_admin/ready</a> — tutti i componenti sono pronti</li>
 <li><a href="/_admin/metrics">/_admin/metrics</a> — metriche in formato Prometheus</li>
+<li><a href="/_admin/endpoints">/_admin/endpoints</a> — indirizzi di ogni componente (entityID, SSO, SLO)</li>
+<li><a href="/_admin/journal">/_admin/journal</a> — ultimi scambi SAML, decodificati, con l'esito di ogni regola</li>
 </ul>
 <p>Il certificato della CA di prova è in <code>)" +
           escape(cfg.pkiDir()) +
