@@ -14,6 +14,7 @@ build_pkgs=(
 )
 test_pkgs=(
   libgtest-dev libgmock-dev curl python3 clang-format
+  python3-onelogin-saml2 python3-pysaml2 python3-xmlsec python3-lxml python3-requests python3-cryptography
 )
 bench_pkgs=(
   libbenchmark-dev wrk nginx-light

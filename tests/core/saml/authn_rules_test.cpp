@@ -149,6 +149,11 @@ TEST_F(AuthnRules, AssertionConsumerService) {
             V{"authn.assertion_consumer_service"});
   EXPECT_EQ(failed([](xmlNodePtr r) { unset(r, "AssertionConsumerServiceIndex"); }),
             V{"authn.assertion_consumer_service"});
+  // SAML core 3.4.1: the index excludes ProtocolBinding too (found by the pysaml2 interop test).
+  EXPECT_EQ(failed([](xmlNodePtr r) {
+              set(r, "ProtocolBinding", "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST");
+            }),
+            V{"authn.assertion_consumer_service"});
 }
 
 TEST_F(AuthnRules, AcsHttpsIsAProductionCheckTheDevelopmentProfileRelaxes) {
