@@ -135,6 +135,11 @@ AuthnRequestPolicy build() {
         if (c.sp == nullptr) return Check::notApplicable("SP unknown");
         if (r.acs_index && r.acs_url)
           return Check::fail("both AssertionConsumerServiceIndex and URL are present");
+        // SAML core 3.4.1: the index excludes both the URL and ProtocolBinding.
+        if (r.acs_index && r.protocol_binding) {
+          return Check::fail(
+              "AssertionConsumerServiceIndex comes with ProtocolBinding; the index excludes it");
+        }
         if (r.acs_index) {
           auto idx = parseIndex(r.acs_index);
           if (!idx)
