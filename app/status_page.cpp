@@ -1,31 +1,10 @@
 #include "app/status_page.hpp"
 
+#include "core/saml/binding.hpp"
+
 namespace sportello::app {
 
-namespace {
-std::string escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-}  // namespace
+using saml::htmlEscape;
 
 std::string statusPage(const config::Config& cfg, const std::vector<http::BoundListener>& bound) {
   std::string html = R"(<!doctype html>
@@ -49,7 +28,7 @@ a{color:#0066cc}
 </head>
 <body>
 <header><h1>Sportello</h1><p>)" +
-                     escape(cfg.sp.organization) +
+                     htmlEscape(cfg.sp.organization) +
                      R"( — ambiente di prova per SPID, CIE e pagoPA</p></header>
 <main>
 <section>
@@ -57,7 +36,7 @@ a{color:#0066cc}
 <table><thead><tr><th>Nome</th><th>Indirizzo</th></tr></thead><tbody>
 )";
   for (const auto& b : bound) {
-    html += "<tr><td>" + escape(b.name) + "</td><td><code>" + escape(b.url()) + "</code></td></tr>\n";
+    html += "<tr><td>" + htmlEscape(b.name) + "</td><td><code>" + htmlEscape(b.url()) + "</code></td></tr>\n";
   }
   html += R"(</tbody></table>
 </section>
@@ -66,9 +45,9 @@ a{color:#0066cc}
 <table><thead><tr><th>Nome</th><th>Profilo</th><th>Stato</th></tr></thead><tbody>
 )";
   for (const auto& idp : cfg.idps) {
-    const std::string base = "/idp/" + escape(idp.name);
-    html += "<tr><td>" + escape(idp.display_name) + " <code>" + escape(idp.name) + "</code></td><td>" +
-            (idp.profile == "cie" ? "CIE" : "SPID") + "</td><td>" +
+    const std::string base = "/idp/" + htmlEscape(idp.name);
+    html += "<tr><td>" + htmlEscape(idp.display_name) + " <code>" + htmlEscape(idp.name) +
+            "</code></td><td>" + (idp.profile == "cie" ? "CIE" : "SPID") + "</td><td>" +
             (idp.enabled ? "<a href=\"" + base + "/metadata\">metadata</a> · <a href=\"" + base +
                                "/logout\">sessioni attive</a>"
                          : std::string("disattivato")) +
@@ -86,7 +65,7 @@ a{color:#0066cc}
 <li><a href="/_admin/journal">/_admin/journal</a> — ultimi scambi SAML, decodificati, con l'esito di ogni regola</li>
 </ul>
 <p>Il certificato della CA di prova è in <code>)" +
-          escape(cfg.pkiDir()) +
+          htmlEscape(cfg.pkiDir()) +
           R"(/ca.crt</code>: <code>sportello certs</code> spiega come farlo riconoscere.</p>
 </section>
 </main>

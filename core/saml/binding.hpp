@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/base64.hpp"
 #include "core/base/result.hpp"
 #include "core/saml/names.hpp"
 #include "core/xml/signature.hpp"
@@ -57,9 +58,9 @@ Result<PostMessage, BindingError> decodePost(std::string_view form_body, const L
 // The auto-submitting HTML page (Italian, with a button when scripts are off).
 std::string postForm(std::string_view action, bool is_request, std::string_view xml, const Opt& relay_state);
 
-// Strict base64 (RFC 4648 alphabet, padding required; CR, LF, space and tab ignored as SPs wrap lines).
-std::optional<std::string> base64Decode(std::string_view in);
-std::string base64Encode(std::string_view in);
+// Strict base64 (core/base/base64.hpp), named here for the binding's users.
+using sportello::base64Decode;
+using sportello::base64Encode;
 
 // Raw DEFLATE (RFC 1951), as the Redirect binding wants.
 std::string deflateRaw(std::string_view in);

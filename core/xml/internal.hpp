@@ -2,6 +2,8 @@
 // algorithms, and small OpenSSL helpers. Not part of the component's contract.
 #pragma once
 
+#include "core/base/base64.hpp"
+
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
@@ -48,8 +50,8 @@ std::string describe(const xmlNode* element);
 
 // Base64 (RFC 4648, with padding). decode() ignores ASCII whitespace and refuses anything else that
 // is not in the alphabet, misplaced padding and non-zero trailing bits.
-std::string base64Encode(std::string_view bytes);
-std::optional<std::string> base64Decode(std::string_view text);
+using sportello::base64Decode;
+using sportello::base64Encode;
 
 // The OpenSSL error queue of this thread as one line, then cleared (so that it never leaks into an
 // unrelated later failure).
