@@ -90,7 +90,8 @@ TEST(Cli, ServeOnPortZeroReportsPortsAnswersAndStopsOnSigterm) {
   auto eps = boost::json::parse(endpoints->body).as_object();
   const std::string expectedBase = "https://localhost:" + std::to_string(main.at("port").as_int64());
   EXPECT_EQ(eps.at("public_url").as_string(), expectedBase);
-  EXPECT_EQ(eps.at("idps").as_array().at(0).at("metadata").as_string(), expectedBase + "/idp/aurora-id/metadata");
+  EXPECT_EQ(eps.at("idps").as_array().at(0).at("metadata").as_string(),
+            expectedBase + "/idp/aurora-id/metadata");
   auto home = client.getSync(std::string(main.at("url").as_string()) + "/");
   ASSERT_TRUE(home);
   EXPECT_NE(home->body.find("lang=\"it\""), std::string::npos);
