@@ -1,5 +1,7 @@
 #include "core/saml/idp_metadata.hpp"
 
+#include "core/saml/metadata.hpp"
+
 #include "core/saml/authn_request.hpp"
 
 namespace sportello::saml {
@@ -16,20 +18,6 @@ xmlNodePtr endpoint(xmlNodePtr parent, std::string_view name, const MdBindingLoc
 void italian(xmlNodePtr parent, std::string_view name, const std::string& text) {
   xmlNodePtr n = xml::addChild(parent, ns::metadata, "md", name, text);
   xmlNodeSetLang(n, reinterpret_cast<const xmlChar*>("it"));
-}
-
-// The Italian text among localised children (xml:lang="it"), else the first.
-Opt localised(const xmlNode* parent, std::string_view local) {
-  Opt first;
-  for (const xmlNode* n : xml::children(parent, ns::metadata, local)) {
-    auto t = xml::text(n);
-    xmlChar* lang = xmlNodeGetLang(n);
-    bool it = lang != nullptr && xmlStrcmp(lang, reinterpret_cast<const xmlChar*>("it")) == 0;
-    if (lang != nullptr) xmlFree(lang);
-    if (it) return t;
-    if (!first) first = t;
-  }
-  return first;
 }
 
 std::vector<MdBindingLocation> endpoints(const xmlNode* parent, std::string_view local) {
@@ -136,9 +124,9 @@ Result<IdpMetadataView, xml::Error> readIdpMetadata(const xml::Document& doc) {
     }
   }
   if (const xmlNode* org = xml::child(root, ns::metadata, "Organization")) {
-    v.organization_name = localised(org, "OrganizationName");
-    v.organization_display_name = localised(org, "OrganizationDisplayName");
-    v.organization_url = localised(org, "OrganizationURL");
+    v.organization_name = localisedText(org, "OrganizationName");
+    v.organization_display_name = localisedText(org, "OrganizationDisplayName");
+    v.organization_url = localisedText(org, "OrganizationURL");
   }
   return v;
 }

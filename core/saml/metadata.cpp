@@ -24,20 +24,6 @@ MdEndpoint endpoint(const xmlNode* n) {
   return e;
 }
 
-// The Italian text among localised children (xml:lang="it"), else the first.
-Opt localised(const xmlNode* parent, std::string_view local) {
-  Opt first;
-  for (const xmlNode* n : xml::children(parent, ns::metadata, local)) {
-    auto t = xml::text(n);
-    xmlChar* lang = xmlNodeGetLang(n);
-    bool it = lang != nullptr && xmlStrcmp(lang, reinterpret_cast<const xmlChar*>("it")) == 0;
-    if (lang != nullptr) xmlFree(lang);
-    if (it) return t;
-    if (!first) first = t;
-  }
-  return first;
-}
-
 }  // namespace
 
 const MdEndpoint* SpMetadata::acsByIndex(int index) const {
@@ -66,6 +52,19 @@ const MdAttributeService* SpMetadata::attributeService(int index) const {
     if (s.index == index) return &s;
   }
   return nullptr;
+}
+
+Opt localisedText(const xmlNode* parent, std::string_view local) {
+  Opt first;
+  for (const xmlNode* n : xml::children(parent, ns::metadata, local)) {
+    auto t = xml::text(n);
+    xmlChar* lang = xmlNodeGetLang(n);
+    bool it = lang != nullptr && xmlStrcmp(lang, reinterpret_cast<const xmlChar*>("it")) == 0;
+    if (lang != nullptr) xmlFree(lang);
+    if (it) return t;
+    if (!first) first = t;
+  }
+  return first;
 }
 
 Result<SpMetadata, xml::Error> readSpMetadata(const xml::Document& doc) {
@@ -119,9 +118,9 @@ Result<SpMetadata, xml::Error> readSpMetadata(const xml::Document& doc) {
     }
   }
   if (const xmlNode* org = xml::child(root, ns::metadata, "Organization")) {
-    m.organization_name = localised(org, "OrganizationName");
-    m.organization_display_name = localised(org, "OrganizationDisplayName");
-    m.organization_url = localised(org, "OrganizationURL");
+    m.organization_name = localisedText(org, "OrganizationName");
+    m.organization_display_name = localisedText(org, "OrganizationDisplayName");
+    m.organization_url = localisedText(org, "OrganizationURL");
   }
   for (const xmlNode* cp : xml::children(root, ns::metadata, "ContactPerson")) {
     MdContact c;

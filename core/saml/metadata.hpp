@@ -59,6 +59,10 @@ struct SpMetadata {
   const MdAttributeService* attributeService(int index) const;
 };
 
+// The text of the md:<local> child of `parent` in Italian (xml:lang="it"), else the first such child's;
+// nullopt when there is none. Organization names and URLs are localised this way in SP and IdP metadata.
+Opt localisedText(const xmlNode* parent, std::string_view local);
+
 // Fails only when the root is not an md:EntityDescriptor ("saml.root").
 Result<SpMetadata, xml::Error> readSpMetadata(const xml::Document& doc);
 
