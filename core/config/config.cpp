@@ -45,8 +45,38 @@ struct IdpSource {
 
 struct Sources {
   std::vector<ListenerSource> listeners;
-  std::vector<IdpSource> idps;
+  std::vector<IdpSource> idps;  // [[idps]] then [[external_idps]]: one namespace of IdP names
+  std::vector<IdpSource> routes;
 };
+
+// The SPID attribute names (spec/spid-cie.md); config cannot depend on core/saml, which repeats them.
+bool isSpidAttribute(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"spidCode",
+                                                "name",
+                                                "familyName",
+                                                "placeOfBirth",
+                                                "countyOfBirth",
+                                                "dateOfBirth",
+                                                "gender",
+                                                "companyName",
+                                                "registeredOffice",
+                                                "fiscalNumber",
+                                                "ivaCode",
+                                                "idCard",
+                                                "mobilePhone",
+                                                "email",
+                                                "address",
+                                                "digitalAddress",
+                                                "expirationDate",
+                                                "domicileStreetAddress",
+                                                "domicilePostalCode",
+                                                "domicileMunicipality",
+                                                "domicileProvince",
+                                                "domicileNation",
+                                                "companyFiscalNumber",
+                                                "qualification"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
 
 std::string inQuotes(std::string_view s) {
   return "\"" + std::string(s) + "\"";
@@ -258,6 +288,57 @@ void readSp(TableReader t, Sp& sp) {
                          "must be 2048, 3072 or 4096, got " + std::to_string(bits));
     }
   }
+  if (t.read("cie_entity_id", sp.cie_entity_id)) checkUrl(t, "cie_entity_id", sp.cie_entity_id);
+  if (t.read("authn_binding", sp.authn_binding) && sp.authn_binding != "HTTP-Redirect" &&
+      sp.authn_binding != "HTTP-POST") {
+    t.context().report(t.line("authn_binding"), t.path("authn_binding"),
+                       "expected \"HTTP-Redirect\" or \"HTTP-POST\", got " + inQuotes(sp.authn_binding));
+  }
+  t.readInt("default_level", sp.default_level, 1, 3);
+  std::int64_t skew = sp.clock_skew.count();
+  if (t.read("clock_skew_s", skew, 0, 3'600)) sp.clock_skew = std::chrono::seconds(skew);
+  if (t.read("contact_email", sp.contact_email) && sp.contact_email.find('@') == std::string::npos) {
+    t.context().report(t.line("contact_email"), t.path("contact_email"),
+                       "expected an e-mail address, got " + inQuotes(sp.contact_email));
+  }
+  if (t.read("contact_phone", sp.contact_phone) && !sp.contact_phone.starts_with("+39")) {
+    t.context().report(
+        t.line("contact_phone"), t.path("contact_phone"),
+        "expected an Italian number in international form (+39...), got " + inQuotes(sp.contact_phone));
+  }
+  if (t.read("organization_url", sp.organization_url)) checkUrl(t, "organization_url", sp.organization_url);
+  t.tables("attribute_services", [&](TableReader a, std::size_t) {
+    Sp::AttributeService service;
+    a.readInt("index", service.index, 0, 65'535);
+    if (!a.read("name", service.name, Need::required)) service.name = "Servizi online";
+    a.read("attributes", service.attributes);
+    if (service.attributes.empty()) {
+      a.context().report(a.line(), a.path("attributes"), "at least one attribute is required");
+    }
+    for (const auto& name : service.attributes) {
+      if (!isSpidAttribute(name)) {
+        a.context().report(a.line("attributes"), a.path("attributes"),
+                           "unknown SPID attribute " + inQuotes(name));
+      }
+    }
+    for (const auto& other : sp.attribute_services) {
+      if (other.index == service.index) {
+        a.context().report(a.line("index"), a.path("index"),
+                           "duplicate attribute service index " + std::to_string(service.index));
+      }
+    }
+    a.finish();
+    sp.attribute_services.push_back(std::move(service));
+  });
+  if (sp.attribute_services.empty()) {
+    sp.attribute_services.push_back(
+        {0, "Servizi online del Comune", {"name", "familyName", "fiscalNumber", "dateOfBirth", "email"}});
+    sp.attribute_services.push_back(
+        {1,
+         "Servizi con dati completi",
+         {"spidCode", "name", "familyName", "placeOfBirth", "countyOfBirth", "dateOfBirth", "gender",
+          "fiscalNumber", "email", "mobilePhone", "address", "digitalAddress"}});
+  }
   // Avviso SPID n.29 puts one of these two in the certificate's organizationIdentifier.
   if (sp.public_sector && sp.ipa_code.empty()) {
     t.context().report(t.line("ipa_code"), t.path("ipa_code"), "required when sp.public_sector is true");
@@ -312,6 +393,102 @@ void readMockIdp(TableReader t, MockIdp& m) {
   t.finish();
 }
 
+void readSessions(TableReader t, Sessions& s) {
+  if (t.read("cookie_name", s.cookie_name)) {
+    const bool ok =
+        !s.cookie_name.empty() && std::all_of(s.cookie_name.begin(), s.cookie_name.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                 c == '-';
+        });
+    if (!ok) {
+      t.context().report(t.line("cookie_name"), t.path("cookie_name"),
+                         "use letters, digits, '_' and '-', got " + inQuotes(s.cookie_name));
+    }
+  }
+  std::int64_t v = s.idle_timeout.count();
+  if (t.read("idle_timeout_s", v, 1, 86'400)) s.idle_timeout = std::chrono::seconds(v);
+  v = s.absolute_timeout.count();
+  if (t.read("absolute_timeout_s", v, 1, 7 * 86'400)) s.absolute_timeout = std::chrono::seconds(v);
+  v = s.login_timeout.count();
+  if (t.read("login_timeout_s", v, 10, 86'400)) s.login_timeout = std::chrono::seconds(v);
+  t.readInt("max_sessions", s.max_sessions, 1, 10'000'000);
+  if (s.idle_timeout > s.absolute_timeout) {
+    t.context().report(
+        t.line("idle_timeout_s"), t.path("idle_timeout_s"),
+        "must not exceed absolute_timeout_s (" + std::to_string(s.absolute_timeout.count()) + ")");
+  }
+  t.finish();
+}
+
+void readExternalIdp(TableReader t, std::vector<ExternalIdp>& idps, Sources& sources) {
+  ExternalIdp idp;
+  IdpSource source;
+  source.key = t.path();
+  idp.where = Location{t.context().file, t.line(), 0};
+  if (t.read("name", idp.name, Need::required)) {
+    const bool ok = !idp.name.empty() && idp.name.size() <= 32 &&
+                    std::all_of(idp.name.begin(), idp.name.end(), isLowerAlnumDash);
+    if (!ok) {
+      t.context().report(
+          t.line("name"), t.path("name"),
+          "invalid name " + inQuotes(idp.name) + ": use 1 to 32 characters from a-z, 0-9 and '-'");
+    }
+  }
+  source.name_where = t.where("name");
+  if (t.read("profile", idp.profile) && idp.profile != "spid" && idp.profile != "cie") {
+    t.context().report(t.line("profile"), t.path("profile"),
+                       "expected \"spid\" or \"cie\", got " + inQuotes(idp.profile));
+  }
+  t.read("display_name", idp.display_name);
+  if (t.read("metadata", idp.metadata, Need::required)) {
+    checkNotEmpty(t, "metadata", idp.metadata);
+    if (idp.metadata.starts_with("http://") || idp.metadata.starts_with("https://")) {
+      checkUrl(t, "metadata", idp.metadata);
+    }
+  }
+  t.read("ca_file", idp.ca_file);
+  t.finish();
+  idps.push_back(std::move(idp));
+  sources.idps.push_back(std::move(source));
+}
+
+void readRoute(TableReader t, std::vector<Route>& routes, Sources& sources) {
+  Route r;
+  IdpSource source;
+  source.key = t.path();
+  r.where = Location{t.context().file, t.line(), 0};
+  if (t.read("prefix", r.prefix, Need::required)) {
+    if (r.prefix.empty() || r.prefix.front() != '/' || r.prefix.back() != '/' ||
+        r.prefix.find_first_of("?#%* ") != std::string::npos || r.prefix.find("..") != std::string::npos) {
+      t.context().report(t.line("prefix"), t.path("prefix"),
+                         "expected a path that starts and ends with '/' (no '?', '#', '%', '*', '..'), got " +
+                             inQuotes(r.prefix));
+    }
+    for (std::string_view reserved : {"/spid/", "/cie/", "/idp/", "/_admin/", "/login/", "/logout/"}) {
+      if (r.prefix.starts_with(reserved) || (reserved.starts_with(r.prefix))) {
+        t.context().report(
+            t.line("prefix"), t.path("prefix"),
+            inQuotes(r.prefix) + " overlaps " + inQuotes(reserved) + ", which the gateway serves");
+        break;
+      }
+    }
+  }
+  source.name_where = t.where("prefix");
+  if (t.read("upstream", r.upstream, Need::required)) checkUrl(t, "upstream", r.upstream);
+  if (t.read("auth", r.auth) && r.auth != "none" && r.auth != "spid" && r.auth != "cie" && r.auth != "any") {
+    t.context().report(t.line("auth"), t.path("auth"),
+                       "expected \"none\", \"spid\", \"cie\" or \"any\", got " + inQuotes(r.auth));
+  }
+  t.readInt("min_level", r.min_level, 1, 3);
+  t.read("strip_prefix", r.strip_prefix);
+  t.read("connect_timeout_ms", r.connect_timeout, 1);
+  t.read("timeout_ms", r.timeout, 1);
+  t.readInt("max_body_bytes", r.max_body_bytes, 1);
+  t.finish();
+  routes.push_back(std::move(r));
+  sources.routes.push_back(std::move(source));
+}
+
 void readConfig(Context& ctx, const toml::table* root, Config& config, Sources& sources) {
   TableReader t(ctx, root, "", "", 0);
   if (t.read("data_dir", config.data_dir)) checkNotEmpty(t, "data_dir", config.data_dir);
@@ -322,6 +499,11 @@ void readConfig(Context& ctx, const toml::table* root, Config& config, Sources& 
   readSp(t.table("sp"), config.sp);
   readMockIdp(t.table("mock_idp"), config.mock_idp);
   t.tables("idps", [&](TableReader idp, std::size_t) { readIdp(std::move(idp), config.idps, sources); });
+  readSessions(t.table("sessions"), config.sessions);
+  t.tables("external_idps", [&](TableReader idp, std::size_t) {
+    readExternalIdp(std::move(idp), config.external_idps, sources);
+  });
+  t.tables("routes", [&](TableReader r, std::size_t) { readRoute(std::move(r), config.routes, sources); });
   t.finish();
 }
 
@@ -376,16 +558,35 @@ void checkAcross(Context& ctx, const Config& config, const Sources& sources) {
     }
   }
 
-  for (std::size_t j = 0; j < config.idps.size(); ++j) {
+  // Mock and external IdPs share one namespace of names (the discovery page and /login?idp= use them).
+  std::vector<std::string_view> idpNames;
+  for (const auto& idp : config.idps) idpNames.push_back(idp.name);
+  for (const auto& idp : config.external_idps) idpNames.push_back(idp.name);
+  for (std::size_t j = 0; j < idpNames.size() && j < sources.idps.size(); ++j) {
     for (std::size_t i = 0; i < j; ++i) {
-      if (!config.idps[j].name.empty() && config.idps[i].name == config.idps[j].name) {
+      if (!idpNames[j].empty() && idpNames[i] == idpNames[j]) {
         const IdpSource& dup = sources.idps[j];
-        ctx.problems.push_back(Problem{
-            dup.name_where, dup.key + ".name",
-            "duplicate idp name " + inQuotes(config.idps[j].name) + " (also " + sources.idps[i].key + ")"});
+        ctx.problems.push_back(
+            Problem{dup.name_where, dup.key + ".name",
+                    "duplicate idp name " + inQuotes(idpNames[j]) + " (also " + sources.idps[i].key + ")"});
         break;
       }
     }
+  }
+  for (std::size_t j = 0; j < config.routes.size(); ++j) {
+    for (std::size_t i = 0; i < j; ++i) {
+      if (!config.routes[j].prefix.empty() && config.routes[i].prefix == config.routes[j].prefix) {
+        const IdpSource& dup = sources.routes[j];
+        ctx.problems.push_back(Problem{dup.name_where, dup.key + ".prefix",
+                                       "duplicate route prefix " + inQuotes(config.routes[j].prefix) +
+                                           " (also " + sources.routes[i].key + ")"});
+        break;
+      }
+    }
+  }
+  if (config.sp.entity_id == config.sp.cie_entity_id) {
+    ctx.problems.push_back(Problem{Location{ctx.file, 0, 0}, "sp.cie_entity_id",
+                                   "must differ from sp.entity_id (SPID and CIE metadata are two entities)"});
   }
 }
 
@@ -454,6 +655,10 @@ Loaded loadString(std::string_view text, const std::string& source_name, const s
   };
   resolve(config->mock_idp.users_file);
   for (auto& f : config->mock_idp.sp_metadata) resolve(f);
+  for (auto& idp : config->external_idps) {
+    resolve(idp.metadata);
+    resolve(idp.ca_file);
+  }
   for (auto& idp : config->idps) {
     if (idp.entity_id.empty()) idp.entity_id = config->server.public_url + "/idp/" + idp.name;
   }

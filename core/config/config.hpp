@@ -104,6 +104,53 @@ struct Sp {
   bool public_sector = true;                      // policy 1.3.76.16.4.2.1 (public) or .4.3.1 (private)
   std::string vat_number;                         // private SPs: organizationIdentifier "VATIT-<vat>"
   int key_bits = 2048;                            // 2048, 3072 or 4096
+  // The same comune as a CIE Service Provider: its own metadata (CIE extensions), its own entityID.
+  std::string cie_entity_id = "https://localhost:8443/cie/metadata";
+  std::string authn_binding = "HTTP-Redirect";  // how AuthnRequests travel: "HTTP-Redirect" | "HTTP-POST"
+  int default_level = 2;                        // SpidL<n> asked for when the route does not say
+  std::chrono::seconds clock_skew{120};         // tolerated on Response/Assertion instants
+  std::string contact_email = "servizi.digitali@comune.vigata.example.it";  // metadata ContactPerson
+  std::string contact_phone = "+390922000000";                              // +39..., metadata
+  std::string organization_url = "https://www.comune.vigata.example.it";    // metadata Organization
+  struct AttributeService {
+    int index = 0;
+    std::string name;  // ServiceName, in Italian
+    std::vector<std::string> attributes;
+  };
+  // SPID AttributeConsumingService entries; index 0 is what a login asks for unless a route says otherwise.
+  std::vector<AttributeService> attribute_services;
+};
+
+// Browser sessions of the gateway (server-side; the cookie carries only a random id).
+struct Sessions {
+  std::string cookie_name = "sportello_session";
+  std::chrono::seconds idle_timeout{900};         // without a request
+  std::chrono::seconds absolute_timeout{28'800};  // from login, whatever the activity
+  std::chrono::seconds login_timeout{600};        // a started login must come back within this
+  std::size_t max_sessions = 100'000;             // past it the oldest idle sessions go first
+};
+
+// An identity provider the gateway trusts besides the mock ones: any SAML IdP, by its metadata.
+struct ExternalIdp {
+  std::string name;              // [a-z0-9-]{1,32}, unique among idps and external_idps
+  std::string profile = "spid";  // "spid" | "cie"
+  std::string display_name;      // discovery page; default the metadata's OrganizationDisplayName
+  std::string metadata;          // a file (relative to the config) or an http(s) URL fetched at start
+  std::string ca_file;           // to trust for an https metadata URL; empty = the test CA
+  Location where;
+};
+
+// A path prefix the gateway forwards to an upstream service, with the identity it requires.
+struct Route {
+  std::string prefix;         // "/servizi/anagrafe/": starts and ends with '/'
+  std::string upstream;       // "http://127.0.0.1:9101" (http or https), optional base path
+  std::string auth = "none";  // "none" | "spid" | "cie" | "any"
+  int min_level = 1;          // SpidL<n> at least, for auth != none
+  bool strip_prefix = false;  // forward "/x" for "<prefix>x" instead of the whole path
+  std::chrono::milliseconds connect_timeout{2'000};
+  std::chrono::milliseconds timeout{30'000};      // for the upstream's response head; over it: 504
+  std::size_t max_body_bytes = 64 * 1024 * 1024;  // request bodies are streamed, never held whole
+  Location where;
 };
 
 // A mock identity provider, served under /idp/<name>/.
@@ -139,6 +186,9 @@ struct Config {
   Sp sp;
   MockIdp mock_idp;
   std::vector<Idp> idps;
+  Sessions sessions;
+  std::vector<ExternalIdp> external_idps;
+  std::vector<Route> routes;
 
   const Listener* listener(std::string_view name) const;
   std::string pkiDir() const;  // data_dir / pki.dir, unless pki.dir is absolute

@@ -575,6 +575,88 @@ TEST(Overrides, DataDir) {
 
 const std::string kConfigDir = std::string(SPORTELLO_SOURCE_DIR) + "/config/";
 
+// --- Gateway: SP details, sessions, external IdPs, routes ------------------------------------------
+
+TEST(Gateway, DefaultsGiveTwoAttributeServicesAndNoRoutes) {
+  auto cfg = load("");
+  ASSERT_TRUE(cfg);
+  ASSERT_EQ(cfg->sp.attribute_services.size(), 2u);
+  EXPECT_EQ(cfg->sp.attribute_services[0].index, 0);
+  EXPECT_EQ(cfg->sp.authn_binding, "HTTP-Redirect");
+  EXPECT_EQ(cfg->sessions.idle_timeout, std::chrono::seconds(900));
+  EXPECT_TRUE(cfg->routes.empty());
+  EXPECT_TRUE(cfg->external_idps.empty());
+}
+
+TEST(Gateway, ReadsRoutesAndExternalIdps) {
+  auto cfg = load(R"(
+[[external_idps]]
+name = "validator"
+metadata = "idp/validator.xml"
+[[routes]]
+prefix = "/servizi/tributi/"
+upstream = "http://127.0.0.1:9102/api"
+auth = "spid"
+min_level = 3
+strip_prefix = true
+timeout_ms = 500
+)");
+  ASSERT_TRUE(cfg);
+  ASSERT_EQ(cfg->external_idps.size(), 1u);
+  EXPECT_EQ(cfg->external_idps[0].metadata, "/etc/sportello/idp/validator.xml");
+  ASSERT_EQ(cfg->routes.size(), 1u);
+  EXPECT_EQ(cfg->routes[0].auth, "spid");
+  EXPECT_EQ(cfg->routes[0].min_level, 3);
+  EXPECT_TRUE(cfg->routes[0].strip_prefix);
+  EXPECT_EQ(cfg->routes[0].timeout, std::chrono::milliseconds(500));
+}
+
+TEST(Gateway, BadValuesAreReportedWithTheirKeys) {
+  EXPECT_THAT(
+      problemsInText(R"([sp]
+authn_binding = "SOAP"
+contact_phone = "0922 000000"
+[[sp.attribute_services]]
+index = 0
+name = "x"
+attributes = ["nome"]
+[sessions]
+idle_timeout_s = 1000
+absolute_timeout_s = 100
+[[idps]]
+name = "a"
+[[external_idps]]
+name = "a"
+metadata = "a.xml"
+[[routes]]
+prefix = "servizi"
+upstream = "ftp://x"
+auth = "password"
+[[routes]]
+prefix = "/spid/x/"
+upstream = "http://127.0.0.1:1"
+)"),
+      ElementsAre("t.toml:2: sp.authn_binding: expected \"HTTP-Redirect\" or \"HTTP-POST\", got \"SOAP\"",
+                  "t.toml:3: sp.contact_phone: expected an Italian number in international form (+39...), "
+                  "got \"0922 000000\"",
+                  "t.toml:7: sp.attribute_services[0].attributes: unknown SPID attribute \"nome\"",
+                  "t.toml:9: sessions.idle_timeout_s: must not exceed absolute_timeout_s (100)",
+                  "t.toml:14: external_idps[0].name: duplicate idp name \"a\" (also idps[0])",
+                  "t.toml:17: routes[0].prefix: expected a path that starts and ends with '/' (no '?', "
+                  "'#', '%', '*', '..'), got \"servizi\"",
+                  "t.toml:18: routes[0].upstream: invalid URL \"ftp://x\": scheme must be http or https",
+                  "t.toml:19: routes[0].auth: expected \"none\", \"spid\", \"cie\" or \"any\", got "
+                  "\"password\"",
+                  "t.toml:21: routes[1].prefix: \"/spid/x/\" overlaps \"/spid/\", which the gateway serves"));
+}
+
+TEST(Gateway, SpidAndCieEntityIdsMustDiffer) {
+  EXPECT_THAT(
+      problemsInText("[sp]\nentity_id = \"https://x/m\"\ncie_entity_id = \"https://x/m\"\n"),
+      ElementsAre("t.toml: sp.cie_entity_id: must differ from sp.entity_id (SPID and CIE metadata are "
+                  "two entities)"));
+}
+
 TEST(ShippedConfig, DefaultLoadsWithoutProblems) {
   Loaded loaded = loadFile(kConfigDir + "sportello.toml");
   ASSERT_TRUE(loaded) << ::testing::PrintToString(formatted(loaded.error()));
