@@ -40,10 +40,10 @@ bool isDateAttribute(std::string_view name) {
 
 }  // namespace
 
-Result<xml::Document, xml::SignError> buildResponse(const ResponseSpec& s, const xml::SigningKey& key) {
+xml::Document buildResponseUnsigned(const ResponseSpec& s) {
   auto doc = xml::Document::create(ns::protocol, "samlp", "Response");
   xmlNodePtr root = responseRoot(doc, s.response_id, s.now, s.acs_url, s.in_response_to);
-  xmlNodePtr respIssuer = issuer(root, s.idp_entity_id, s.profile == Profile::spid);
+  issuer(root, s.idp_entity_id, s.profile == Profile::spid);
   statusElement(root, status::success, "", 0);
 
   const std::string notOnOrAfter = formatDateTime(s.now + s.validity);
@@ -51,7 +51,7 @@ Result<xml::Document, xml::SignError> buildResponse(const ResponseSpec& s, const
   xml::setAttribute(a, "ID", s.assertion_id.empty() ? newId() : s.assertion_id);
   xml::setAttribute(a, "Version", "2.0");
   xml::setAttribute(a, "IssueInstant", formatDateTime(s.now));
-  xmlNodePtr aIssuer = issuer(a, s.idp_entity_id, true);  // the Assertion Issuer always carries Format entity
+  issuer(a, s.idp_entity_id, true);  // the Assertion Issuer always carries Format entity
 
   xmlNodePtr subject = xml::addChild(a, ns::assertion, "saml", "Subject");
   xmlNodePtr nameId =
@@ -93,8 +93,29 @@ Result<xml::Document, xml::SignError> buildResponse(const ResponseSpec& s, const
     }
   }
 
-  if (auto r = xml::sign(doc, a, key, s.algorithm, aIssuer); !r) return fail(r.error());
-  if (auto r = xml::sign(doc, root, key, s.algorithm, respIssuer); !r) return fail(r.error());
+  return doc;
+}
+
+Result<void, xml::SignError> signResponse(xml::Document& doc, const xml::SigningKey& key,
+                                          xml::SignatureAlgorithm alg, SignWhat what) {
+  xmlNodePtr root = doc.root();
+  if (what != SignWhat::response) {
+    xmlNodePtr a = xml::child(root, ns::assertion, "Assertion");
+    if (a == nullptr)
+      return fail(xml::SignError{"sig.sign", "the Response has no single saml:Assertion to sign"});
+    if (auto r = xml::sign(doc, a, key, alg, xml::child(a, ns::assertion, "Issuer")); !r)
+      return fail(r.error());
+  }
+  if (what != SignWhat::assertion) {
+    if (auto r = xml::sign(doc, root, key, alg, xml::child(root, ns::assertion, "Issuer")); !r)
+      return fail(r.error());
+  }
+  return {};
+}
+
+Result<xml::Document, xml::SignError> buildResponse(const ResponseSpec& s, const xml::SigningKey& key) {
+  auto doc = buildResponseUnsigned(s);
+  if (auto r = signResponse(doc, key, s.algorithm, SignWhat::both); !r) return fail(r.error());
   return doc;
 }
 

@@ -35,6 +35,18 @@ struct ResponseSpec {
 
 Result<xml::Document, xml::SignError> buildResponse(const ResponseSpec& spec, const xml::SigningKey& key);
 
+// The two halves of buildResponse(), for builders of deviated Responses (response_catalogue.hpp): the
+// unsigned tree, then the signatures. buildResponse(s, k) == signResponse(buildResponseUnsigned(s), k, ...).
+xml::Document buildResponseUnsigned(const ResponseSpec& spec);
+enum class SignWhat { assertion, response, both };
+// Signs the Response's single saml:Assertion child (`assertion`, `both`: first) and the Response (`response`,
+// `both`: its enveloped signature then covers the signed Assertion). Each Signature goes right after the
+// element's Issuer, or first when there is no single Issuer. Refusals: xml::sign()'s, and "sig.sign" when
+// there is no single Assertion child to sign.
+Result<void, xml::SignError> signResponse(xml::Document& doc, const xml::SigningKey& key,
+                                          xml::SignatureAlgorithm alg = xml::SignatureAlgorithm::rsa_sha256,
+                                          SignWhat what = SignWhat::both);
+
 // An error answer: StatusCode `top` (Responder, Requester, VersionMismatch) with `sub` (e.g. AuthnFailed)
 // and StatusMessage "ErrorCode nr<code>"; no Assertion; the Response signed.
 struct ErrorSpec {
