@@ -12,25 +12,15 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <cerrno>
-#include <map>
-#include <mutex>
 #include <vector>
 
-#include "core/http/detail/deadline.hpp"
+#include "core/http/detail/client_impl.hpp"
 
 namespace sportello::http {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
-using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
@@ -135,22 +125,10 @@ Result<Url, ClientError> parseUrl(std::string_view url) {
 }
 
 namespace {
+std::atomic<std::uint64_t> nextClientId{1};
+}  // namespace
 
-struct Conn {
-  std::unique_ptr<tcp::socket> plain;
-  std::unique_ptr<asio::ssl::stream<tcp::socket>> ssl;
-  beast::flat_buffer buf;
-  SteadyClock::time_point idle_since;
-  std::shared_ptr<detail::Deadline> deadline;
-
-  tcp::socket& socket() { return ssl ? ssl->next_layer() : *plain; }
-  ~Conn() {
-    if (deadline) deadline->release();
-  }
-};
-
-// Whether a pooled connection still looks usable: not closed by the peer, nothing unexpected pending.
-bool looksAlive(Conn& c) {
+bool detail::looksAlive(detail::ClientConn& c) {
   if (!c.socket().is_open()) return false;
   char byte;
   ssize_t n = ::recv(c.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -161,177 +139,56 @@ bool looksAlive(Conn& c) {
   return c.ssl != nullptr;
 }
 
-bool idempotent(std::string_view method) {
-  return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" || method == "DELETE";
+asio::awaitable<Result<std::unique_ptr<detail::ClientConn>, ClientError>> Client::Impl::connect(
+    const Origin& o, std::chrono::milliseconds timeout) {
+  auto ex = co_await asio::this_coro::executor;
+  auto c = std::make_unique<detail::ClientConn>();
+  if (o.tls) {
+    if (!tls) co_return fail(ClientError{ClientErrc::tls_handshake, "TLS client context: " + tls_error});
+    c->ssl = std::make_unique<asio::ssl::stream<tcp::socket>>(ex, *tls);
+  } else {
+    c->plain = std::make_unique<tcp::socket>(ex);
+  }
+  c->deadline = std::make_shared<detail::Deadline>(ex, &c->socket());
+
+  std::vector<tcp::endpoint> endpoints;
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(o.host, ec);
+  if (!ec) {
+    endpoints.emplace_back(addr, o.port);
+  } else {
+    tcp::resolver resolver(ex);
+    const std::string service = std::to_string(o.port);  // named: no temporaries inside co_await (g++ 12)
+    auto [rec, results] = co_await resolver.async_resolve(o.host, service, nothrow);
+    if (rec || results.empty())
+      co_return fail(ClientError{ClientErrc::resolve, o.host + ": " + rec.message()});
+    for (const auto& r : results) endpoints.push_back(r.endpoint());
+  }
+  c->deadline->arm(timeout);
+  auto [cec, ep] = co_await asio::async_connect(c->socket(), endpoints, nothrow);
+  if (cec) {
+    auto code = c->deadline->expired() ? ClientErrc::connect_timeout : ClientErrc::connect_refused;
+    co_return fail(
+        ClientError{code, o.hostHeader() + ": " + (c->deadline->expired() ? "timed out" : cec.message())});
+  }
+  c->socket().set_option(tcp::no_delay(true), ec);
+  if (c->ssl) {
+    if (!isIpLiteral(o.host)) SSL_set_tlsext_host_name(c->ssl->native_handle(), o.host.c_str());
+    c->ssl->set_verify_mode(asio::ssl::verify_peer);
+    c->ssl->set_verify_callback(asio::ssl::host_name_verification(o.host));
+    auto [hec] = co_await c->ssl->async_handshake(asio::ssl::stream_base::client, nothrow);
+    if (hec) {
+      std::string why = c->deadline->expired() ? std::string("timed out") : hec.message();
+      co_return fail(ClientError{ClientErrc::tls_handshake, o.hostHeader() + ": " + why});
+    }
+  }
+  c->deadline->disarm();
+  connects.fetch_add(1, std::memory_order_relaxed);
+  co_return c;
 }
 
-// The idle connections of one io_context, kept in a service of that context: when the context is
-// destroyed its services shut down first, so pooled sockets never outlive the reactor they are
-// registered with, whichever of client and context goes first. Entries of a destroyed Client are
-// never taken again (ids are not reused) and go with the context; they are bounded by
-// max_idle_per_origin and clients live as long as the components that own them.
-class PoolService : public asio::execution_context::service {
- public:
-  using key_type = PoolService;
-  static inline asio::execution_context::id id;
-
-  explicit PoolService(asio::execution_context& ctx) : asio::execution_context::service(ctx) {}
-
-  std::unique_ptr<Conn> take(std::uint64_t client, const std::string& origin, std::chrono::milliseconds ttl) {
-    std::lock_guard lock(mu_);
-    auto it = pool_.find({client, origin});
-    if (it == pool_.end()) return nullptr;
-    auto& v = it->second;
-    while (!v.empty()) {
-      auto c = std::move(v.back());
-      v.pop_back();
-      if (SteadyClock::now() - c->idle_since < ttl && looksAlive(*c)) return c;
-    }
-    return nullptr;
-  }
-
-  void put(std::uint64_t client, const std::string& origin, std::unique_ptr<Conn> c, std::size_t max) {
-    std::lock_guard lock(mu_);
-    auto& v = pool_[{client, origin}];
-    if (v.size() < max) v.push_back(std::move(c));
-  }
-
- private:
-  void shutdown() override {
-    std::lock_guard lock(mu_);
-    pool_.clear();
-  }
-
-  std::mutex mu_;
-  std::map<std::pair<std::uint64_t, std::string>, std::vector<std::unique_ptr<Conn>>> pool_;
-};
-
-std::atomic<std::uint64_t> nextClientId{1};
-
-}  // namespace
-
-struct Client::Impl {
-  ClientOptions options;
-  std::unique_ptr<asio::ssl::context> tls;
-  std::string tls_error;  // set when the TLS context could not be built; every https request reports it
-  std::uint64_t id = nextClientId.fetch_add(1);
-  std::atomic<std::uint64_t> connects{0}, reused{0};
-
-  asio::awaitable<Result<std::unique_ptr<Conn>, ClientError>> connect(const Origin& o) {
-    auto ex = co_await asio::this_coro::executor;
-    auto c = std::make_unique<Conn>();
-    if (o.tls) {
-      if (!tls) co_return fail(ClientError{ClientErrc::tls_handshake, "TLS client context: " + tls_error});
-      c->ssl = std::make_unique<asio::ssl::stream<tcp::socket>>(ex, *tls);
-    } else {
-      c->plain = std::make_unique<tcp::socket>(ex);
-    }
-    c->deadline = std::make_shared<detail::Deadline>(ex, &c->socket());
-
-    std::vector<tcp::endpoint> endpoints;
-    boost::system::error_code ec;
-    auto addr = asio::ip::make_address(o.host, ec);
-    if (!ec) {
-      endpoints.emplace_back(addr, o.port);
-    } else {
-      tcp::resolver resolver(ex);
-      const std::string service = std::to_string(o.port);  // named: no temporaries inside co_await (g++ 12)
-      auto [rec, results] = co_await resolver.async_resolve(o.host, service, nothrow);
-      if (rec || results.empty())
-        co_return fail(ClientError{ClientErrc::resolve, o.host + ": " + rec.message()});
-      for (const auto& r : results) endpoints.push_back(r.endpoint());
-    }
-    c->deadline->arm(options.connect_timeout);
-    auto [cec, ep] = co_await asio::async_connect(c->socket(), endpoints, nothrow);
-    if (cec) {
-      auto code = c->deadline->expired() ? ClientErrc::connect_timeout : ClientErrc::connect_refused;
-      co_return fail(
-          ClientError{code, o.hostHeader() + ": " + (c->deadline->expired() ? "timed out" : cec.message())});
-    }
-    c->socket().set_option(tcp::no_delay(true), ec);
-    if (c->ssl) {
-      if (!isIpLiteral(o.host)) SSL_set_tlsext_host_name(c->ssl->native_handle(), o.host.c_str());
-      c->ssl->set_verify_mode(asio::ssl::verify_peer);
-      c->ssl->set_verify_callback(asio::ssl::host_name_verification(o.host));
-      auto [hec] = co_await c->ssl->async_handshake(asio::ssl::stream_base::client, nothrow);
-      if (hec) {
-        std::string why = c->deadline->expired() ? std::string("timed out") : hec.message();
-        co_return fail(ClientError{ClientErrc::tls_handshake, o.hostHeader() + ": " + why});
-      }
-    }
-    c->deadline->disarm();
-    connects.fetch_add(1, std::memory_order_relaxed);
-    co_return c;
-  }
-
-  struct Failure {
-    ClientError error;
-    bool got_answer_bytes = false;
-  };
-
-  template <class Stream>
-  asio::awaitable<Result<std::pair<Response, bool>, Failure>> exchange(Conn& c, Stream& stream,
-                                                                       const Origin& o, const Request& req) {
-    bhttp::request<bhttp::string_body> out;
-    out.version(11);
-    out.method_string(req.method);
-    out.target(req.target);
-    for (const auto& h : req.headers.items()) {
-      if (iequals(h.name, "Host") || iequals(h.name, "Content-Length") ||
-          iequals(h.name, "Transfer-Encoding") || iequals(h.name, "Connection")) {
-        continue;
-      }
-      out.insert(h.name, h.value);
-    }
-    out.set(bhttp::field::host, o.hostHeader());
-    out.body() = req.body;
-    if (!req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH") {
-      out.content_length(req.body.size());
-    }
-    out.keep_alive(true);
-
-    c.deadline->arm(options.read_timeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, out, nothrow);
-    if (wec) {
-      co_return fail(
-          Failure{ClientError{ClientErrc::write_failed, o.hostHeader() + ": " + wec.message()}, false});
-    }
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(options.max_response_bytes);
-    parser.header_limit(64 * 1024);
-    if (req.method == "HEAD") parser.skip(true);
-    auto [rec, rn] = co_await bhttp::async_read(stream, c.buf, parser, nothrow);
-    c.deadline->disarm();
-    if (rec) {
-      bool some = parser.got_some();
-      if (c.deadline->expired()) {
-        co_return fail(
-            Failure{ClientError{ClientErrc::read_timeout, o.hostHeader() + " did not answer in time"}, some});
-      }
-      if (rec == bhttp::error::body_limit) {
-        co_return fail(
-            Failure{ClientError{ClientErrc::too_large,
-                                "answer over " + std::to_string(options.max_response_bytes) + " bytes"},
-                    some});
-      }
-      if (!some && (rec == asio::error::eof || rec == bhttp::error::end_of_stream ||
-                    rec == asio::error::connection_reset || rec == asio::ssl::error::stream_truncated)) {
-        co_return fail(
-            Failure{ClientError{ClientErrc::closed, o.hostHeader() + " closed the connection"}, false});
-      }
-      co_return fail(Failure{ClientError{ClientErrc::protocol, o.hostHeader() + ": " + rec.message()}, some});
-    }
-    auto msg = parser.release();
-    Response r;
-    r.status = static_cast<int>(msg.result_int());
-    r.headers.reserve(16);
-    for (const auto& f : msg) r.headers.add(std::string(f.name_string()), std::string(f.value()));
-    r.body = std::move(msg.body());
-    co_return std::make_pair(std::move(r), msg.keep_alive());
-  }
-};
-
 Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->id = nextClientId.fetch_add(1);
   impl_->options = std::move(options);
   impl_->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
   if (auto r = configureClientContext(*impl_->tls, impl_->options.tls); !r) {
@@ -346,48 +203,6 @@ Client::Stats Client::stats() const {
   return {impl_->connects.load(), impl_->reused.load()};
 }
 
-asio::awaitable<Result<Response, ClientError>> Client::send(const Origin& origin, Request req) {
-  auto ex = co_await asio::this_coro::executor;
-  auto& pool = asio::use_service<PoolService>(asio::query(ex, asio::execution::context));
-  const std::string originKey = origin.key();
-  for (int attempt = 0;; ++attempt) {
-    auto conn = pool.take(impl_->id, originKey, impl_->options.idle_ttl);
-    bool reused = conn != nullptr;
-    if (!conn) {
-      auto c = co_await impl_->connect(origin);
-      if (!c) co_return fail(std::move(c).error());
-      conn = std::move(*c);
-    } else {
-      impl_->reused.fetch_add(1, std::memory_order_relaxed);
-    }
-    // Two statements, not `ssl ? co_await a : co_await b`: g++ 12 miscompiles co_await inside the
-    // conditional operator (the result is copied bitwise out of a frame that is then freed).
-    Result<std::pair<Response, bool>, Impl::Failure> result =
-        fail(Impl::Failure{ClientError{ClientErrc::closed, ""}});
-    if (conn->ssl) {
-      result = co_await impl_->exchange(*conn, *conn->ssl, origin, req);
-    } else {
-      result = co_await impl_->exchange(*conn, *conn->plain, origin, req);
-    }
-    if (result) {
-      auto [resp, keepAlive] = std::move(*result);
-      if (keepAlive) {
-        conn->idle_since = SteadyClock::now();
-        conn->deadline->park();
-        pool.put(impl_->id, originKey, std::move(conn), impl_->options.max_idle_per_origin);
-      }
-      co_return std::move(resp);
-    }
-    auto failure = std::move(result).error();
-    // A pooled connection the peer closed just before we used it: safe to retry only if nothing of an
-    // answer came back and repeating the request cannot do anything twice.
-    bool stale = reused && !failure.got_answer_bytes &&
-                 (failure.error.code == ClientErrc::closed || failure.error.code == ClientErrc::write_failed);
-    if (attempt == 0 && stale && idempotent(req.method)) continue;
-    co_return fail(std::move(failure.error));
-  }
-}
-
 Result<Response, ClientError> Client::sendSync(const Origin& origin, Request req) {
   asio::io_context io;
   std::optional<Result<Response, ClientError>> out;
@@ -397,7 +212,7 @@ Result<Response, ClientError> Client::sendSync(const Origin& origin, Request req
       [&](const std::exception_ptr& e) {
         if (e) out.emplace(fail(ClientError{ClientErrc::protocol, "internal error in the client"}));
       });
-  io.run();  // its pooled connections die with `io` (PoolService::shutdown)
+  io.run();  // its pooled connections die with `io` (ClientPool::shutdown)
   return std::move(*out);
 }
 

@@ -7,12 +7,16 @@
 // - Every failure is a typed ClientError; nothing throws. A pooled connection the peer has closed is
 //   detected before reuse; an idempotent request that fails on a reused connection before any byte of
 //   the answer arrived is retried once on a new connection.
+// - Streaming (open()): one request/response on one pooled connection, bodies written and read piece
+//   by piece, never held whole (the reverse proxy).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -59,10 +63,58 @@ Result<Url, ClientError> parseUrl(std::string_view url);
 struct ClientOptions {
   ClientTlsFiles tls;
   std::chrono::milliseconds connect_timeout{5'000};
-  std::chrono::milliseconds read_timeout{30'000};  // from the request sent to the whole answer read
+  // send(): from the request sent to the whole answer read. open(): the default response_timeout and
+  // idle_timeout.
+  std::chrono::milliseconds read_timeout{30'000};
   std::size_t max_response_bytes = 16 * 1024 * 1024;
   std::size_t max_idle_per_origin = 32;
   std::chrono::milliseconds idle_ttl{30'000};  // pooled connections idle longer are not reused
+};
+
+// Per-call timeouts; unset ones come from ClientOptions.
+struct CallOptions {
+  std::optional<std::chrono::milliseconds> connect_timeout;   // TCP connect and TLS handshake
+  std::optional<std::chrono::milliseconds> response_timeout;  // readHead() waiting for the response head
+  std::optional<std::chrono::milliseconds> idle_timeout;      // each body write and each body read
+};
+
+// One request/response exchange on one connection, bodies streamed both ways. Use it from the
+// io_context it was opened on; destroy it before that context and before its Client.
+// The request head is sent with the first writeBody(), endRequest() or readHead(), together with the
+// first piece of body when that is small. Calls must not overlap. Every error is final for the
+// exchange, and the connection is then closed.
+class ClientStream {
+ public:
+  struct Impl;
+  explicit ClientStream(std::unique_ptr<Impl> impl);
+  // Returns the connection to the pool only if the exchange completed cleanly (request ended, response
+  // read to its end, nothing left over) and both sides allow keep-alive; otherwise closes it.
+  ~ClientStream();
+  ClientStream(const ClientStream&) = delete;
+  ClientStream& operator=(const ClientStream&) = delete;
+
+  // A piece of the request body (chunk or Content-Length bytes); write_failed past the declared length
+  // or when the request has no body, read_timeout when the peer does not take the bytes in time.
+  boost::asio::awaitable<Result<void, ClientError>> writeBody(std::string_view bytes);
+  // Ends the request: the last chunk, or the check that the declared length was sent in full.
+  boost::asio::awaitable<Result<void, ClientError>> endRequest();
+  // Status and headers of the final response (1xx skipped; 101 is a protocol error); body left empty.
+  // An idempotent request without body whose pooled connection proves closed before any answer byte is
+  // sent once more on a new connection, as send() does.
+  // May be called before endRequest() to see an early answer (the connection is then not reused unless
+  // the request is still ended cleanly).
+  boost::asio::awaitable<Result<Response, ClientError>> readHead();
+  // The next piece of the response body into `out` (non-empty); 0 = end of body. Bytes read before an
+  // error are returned first, the error on the next call. A peer that closes mid-body gives `closed`.
+  boost::asio::awaitable<Result<std::size_t, ClientError>> readBody(std::span<char> out);
+
+  // The response's Content-Length once its head is read; nullopt when chunked, delimited by close, or
+  // when the answer has no body (HEAD, 204, 304).
+  std::optional<std::uint64_t> contentLength() const;
+  bool reusedConnection() const;  // taken from the pool rather than newly connected
+
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
 class Client {
@@ -76,6 +128,15 @@ class Client {
   // Must be awaited from a coroutine running on an io_context (the connection pool is per context).
   boost::asio::awaitable<Result<Response, ClientError>> send(const Origin& origin, Request req);
 
+  // Opens a streamed exchange: a pooled or new connection to `origin` (connect errors are reported
+  // here), the request head prepared from `head` (method, target, headers; Host and framing set here,
+  // hop-by-hop headers dropped; head.body ignored). `request_body_length`: the exact Content-Length, or
+  // nullopt for a chunked body when the method carries one (POST, PUT, PATCH) and no body otherwise.
+  // Must be awaited on an io_context (the pool is per context). Counted in stats() like send().
+  boost::asio::awaitable<Result<std::unique_ptr<ClientStream>, ClientError>> open(
+      const Origin& origin, Request head, std::optional<std::uint64_t> request_body_length,
+      CallOptions options = {});
+
   // Blocking convenience for tools and tests: runs its own io_context for the one request (so no
   // connection is reused across calls).
   Result<Response, ClientError> sendSync(const Origin& origin, Request req);
@@ -83,7 +144,7 @@ class Client {
 
   struct Stats {
     std::uint64_t connects = 0;  // new connections opened
-    std::uint64_t reused = 0;    // requests sent on a pooled connection
+    std::uint64_t reused = 0;    // requests (sent or opened) on a pooled connection
   };
   Stats stats() const;
 

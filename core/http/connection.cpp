@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -16,6 +17,7 @@
 #include <random>
 
 #include "core/http/detail/server_impl.hpp"
+#include "core/http/detail/stream_io.hpp"
 #include "core/http/redact.hpp"
 #include "core/http/request_head.hpp"
 #include "core/http/wire.hpp"
@@ -67,6 +69,10 @@ std::string_view httpDate() {
     std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   }
   return buf;
+}
+
+boost::optional<std::uint64_t> toBoost(std::optional<std::uint64_t> v) {
+  return v ? boost::optional<std::uint64_t>(*v) : boost::none;
 }
 
 std::string remoteIp(const tcp::socket& s) {
@@ -158,40 +164,63 @@ class HttpLoop {
         co_return co_await refuse();
       }
 
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(lim.max_header_bytes + 4));
-      parser.body_limit(lim.max_body_bytes);
+      // The head alone first: routing decides how the body is read (whole, or streamed to the handler),
+      // and under which limit. Beast checks the limit against Content-Length only while parsing the head,
+      // so the head is parsed without one and the checks below are ours.
+      bhttp::request_parser<bhttp::empty_body> head;
+      head.header_limit(static_cast<std::uint32_t>(lim.max_header_bytes + 4));
+      head.body_limit(boost::none);
       boost::system::error_code pec;
-      std::size_t used = parser.put(asio::buffer(buf_.data().data(), headerEnd), pec);
-      if (pec == bhttp::error::body_limit) {  // Beast checks Content-Length against the limit with the header
-        refusal_ = Refusal{413, "body_too_large",
-                           "declared body exceeds " + std::to_string(lim.max_body_bytes) + " bytes"};
-        co_return co_await refuse();
-      }
-      if (pec || !parser.is_header_done()) {
+      std::size_t used = head.put(asio::buffer(buf_.data().data(), headerEnd), pec);
+      if (pec || !head.is_header_done()) {
         refusal_ = Refusal{400, "malformed", "malformed request: " + pec.message()};
         co_return co_await refuse();
       }
       buf_.consume(used);
       bytes_in_ = used;
-      if (auto bad = checkFraming(parser.get()); bad) {
+      if (auto bad = checkFraming(head.get()); bad) {
         refusal_ = std::move(*bad);
         co_return co_await refuse();
       }
-      if (auto cl = parser.content_length(); cl && *cl > lim.max_body_bytes) {
-        refusal_ = Refusal{
-            413, "body_too_large",
-            "body of " + std::to_string(*cl) + " bytes exceeds " + std::to_string(lim.max_body_bytes)};
+
+      Request req = toRequest(head.get());
+      bool keepAlive = head.get().keep_alive();
+      auto match = s_.router->match(req.method, req.path());
+      const StreamRoute* streamRoute =
+          match.route ? std::get_if<StreamRoute>(&match.route->handler) : nullptr;
+      std::optional<std::uint64_t> limit = lim.max_body_bytes;  // none: no limit (stream routes only)
+      if (streamRoute) {
+        limit = streamRoute->options.max_body_bytes.value_or(lim.max_body_bytes);
+        if (*limit == 0) limit.reset();
+      }
+      if (auto cl = head.content_length(); cl && limit && *cl > *limit) {
+        refusal_ = Refusal{413, "body_too_large",
+                           "body of " + std::to_string(*cl) + " bytes exceeds " + std::to_string(*limit)};
         co_return co_await refuse();
       }
-
-      if (!parser.is_done()) {
-        auto expect = parser.get()[bhttp::field::expect];
+      bool expectContinue = false;
+      if (!head.is_done()) {
+        auto expect = head.get()[bhttp::field::expect];
         if (!expect.empty()) {
           if (!beast::iequals(expect, "100-continue")) {
             refusal_ = Refusal{417, "expectation", "only Expect: 100-continue is supported"};
             co_return co_await refuse();
           }
+          expectContinue = true;
+        }
+      }
+
+      if (streamRoute) {
+        auto next = co_await serveStream(head, req, match, *streamRoute, limit, keepAlive, expectContinue);
+        if (next == Next::close_gracefully) co_return true;
+        if (next == Next::close_now) co_return false;
+        continue;
+      }
+
+      bhttp::request_parser<bhttp::string_body> parser(std::move(head));
+      parser.body_limit(toBoost(limit));
+      if (!parser.is_done()) {
+        if (expectContinue) {
           static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           dl.arm(lim.write_timeout);
           auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), nothrow);
@@ -220,10 +249,8 @@ class HttpLoop {
       }
       dl.disarm();
 
-      auto msg = parser.release();
-      Request req = toRequest(msg);
-      bool keepAlive = msg.keep_alive();
-      auto [resp, stats] = co_await dispatch(req);
+      req.body = std::move(parser.get().body());
+      auto [resp, stats] = co_await dispatch(req, match);
       bool close = resp.close || !keepAlive || s_.draining;
       if (!co_await write(req, resp, stats, close)) co_return false;
       if (close) co_return true;
@@ -231,7 +258,119 @@ class HttpLoop {
   }
 
  private:
-  std::optional<Refusal> checkFraming(const bhttp::request<bhttp::string_body>& m) {
+  enum class Next { keep_going, close_gracefully, close_now };
+  // What is left of a body a stream handler did not read is drained when at most this much; more, and
+  // the connection closes instead (reading megabytes nobody wants only delays the next request).
+  static constexpr std::uint64_t kDrainBound = 64 * 1024;
+
+  // A stream route: the handler reads the body and may write the answer itself (stream.hpp).
+  asio::awaitable<Next> serveStream(bhttp::request_parser<bhttp::empty_body>& head, Request& req,
+                                    Router::Match& match, const StreamRoute& route,
+                                    std::optional<std::uint64_t> limit, bool keepAlive, bool expectContinue) {
+    const auto& lim = s_.options.limits;
+    req.route = match.route->name;
+    req.params = std::move(match.params);
+    auto* stats = s_.route_stats[match.route->id].get();
+    detail::StreamParser parser(std::move(head));
+    parser.body_limit(toBoost(limit));
+    detail::ConnBodyReader<Stream> reader(stream_, buf_, parser, *cs_.deadline, lim, expectContinue);
+    detail::WriterContext wc;
+    wc.version = req.version;
+    wc.head_request = req.method == "HEAD";
+    wc.request_id = req.request_id;
+    wc.hsts_max_age = tls_ ? s_.options.hsts_max_age : 0;
+    wc.write_timeout = lim.write_timeout;
+    wc.date = &httpDate;
+    // A client still waiting for 100 Continue will not send the body, so the connection cannot be reused.
+    wc.close_wanted = [&] { return !keepAlive || s_.draining || reader.continuePending(); };
+    wc.header_dropped = [&](const std::string& name) {
+      s_.log->error("response_header_dropped", {{"request_id", req.request_id},
+                                                {"route", req.route},
+                                                {"header", name},
+                                                {"rule", "header_injection"}});
+    };
+    detail::ConnResponseWriter<Stream> writer(stream_, *cs_.deadline, std::move(wc));
+    reader.watchWriter(&writer);
+
+    std::optional<Response> answer;
+    bool threw = false;
+    try {
+      answer = co_await route.handler(req, reader, writer);
+    } catch (const std::exception& e) {
+      threw = true;
+      s_.log->error("handler_exception",
+                    {{"request_id", req.request_id}, {"route", req.route}, {"error", e.what()}});
+    } catch (...) {
+      threw = true;
+      s_.log->error("handler_exception", {{"request_id", req.request_id}, {"route", req.route}});
+    }
+    cs_.deadline->disarm();
+
+    if (!writer.headWritten()) {
+      bytes_in_ += reader.bytesIn();
+      if (const auto& e = reader.error(); e) {
+        if (e->rule == "closed") co_return Next::close_now;
+        // The front door's own answer, as for a body read whole.
+        if (e->rule == "body_timeout") {
+          refusal_ = Refusal{408, "body_timeout", e->message};
+        } else if (e->rule == "body_too_large") {
+          refusal_ = Refusal{413, "body_too_large", e->message};
+        } else {
+          refusal_ = Refusal{400, "malformed", e->message};
+        }
+        co_await refuse();
+        co_return Next::close_now;
+      }
+      if (threw || !answer) {
+        if (!threw) {
+          s_.log->error("stream_handler_no_answer", {{"request_id", req.request_id}, {"route", req.route}});
+        }
+        answer = Response::error(500, "internal_error", "internal error");
+      }
+      bool drainable = reader.drainable(kDrainBound);
+      bool close = answer->close || !keepAlive || s_.draining || !drainable;
+      auto [ec, n] = co_await send(req, *answer, close);
+      if (!ec && !reader.done() && drainable) {
+        std::uint64_t before = reader.bytesIn();
+        if (!co_await reader.drain(kDrainBound)) close = true;
+        bytes_in_ += reader.bytesIn() - before;
+      }
+      record(req, stats, answer->status, n, ec ? ec.message() : std::string());
+      if (ec) co_return Next::close_now;
+      if (!reader.done()) {
+        co_await linger();
+        co_return Next::close_now;
+      }
+      co_return close ? Next::close_gracefully : Next::keep_going;
+    }
+
+    // The handler answered through the writer.
+    if (answer) {
+      s_.log->error("stream_handler_misuse", {{"request_id", req.request_id},
+                                              {"route", req.route},
+                                              {"error", "returned a response after writing a head"}});
+    }
+    bool complete = writer.finished() && !writer.failed() && !threw;
+    bool close = !complete || writer.closeAfter() || s_.draining;
+    if (complete && !reader.done()) {
+      if (!co_await reader.drain(kDrainBound)) close = true;
+    }
+    bytes_in_ += reader.bytesIn();
+    std::string error;
+    if (!complete) {
+      error = writer.failed() ? "response write failed" : "handler did not finish the response";
+    }
+    record(req, stats, writer.status(), writer.bytesOut(), error);
+    // An unfinished answer is cut without TLS close_notify, so that the client sees it truncated.
+    if (!complete) co_return Next::close_now;
+    if (!reader.done()) {
+      co_await linger();
+      co_return Next::close_now;
+    }
+    co_return close ? Next::close_gracefully : Next::keep_going;
+  }
+
+  std::optional<Refusal> checkFraming(const bhttp::request_header<>& m) {
     std::size_t contentLengths = 0, transferEncodings = 0, hosts = 0;
     for (const auto& f : m) {
       if (f.name() == bhttp::field::content_length) ++contentLengths;
@@ -261,14 +400,14 @@ class HttpLoop {
     return std::nullopt;
   }
 
-  Request toRequest(bhttp::request<bhttp::string_body>& m) {
+  // The request head; the body is filled in once read (never, for stream routes).
+  Request toRequest(const bhttp::request_header<>& m) {
     Request r;
     r.method = std::string(m.method_string());
     r.target = std::string(m.target());
     r.version = m.version();
     r.headers.reserve(16);
     for (const auto& f : m) r.headers.add(std::string(f.name_string()), std::string(f.value()));
-    r.body = std::move(m.body());
     r.remote_ip = remote_;
     r.remote_port = remote_port_;
     r.tls = tls_;
@@ -278,8 +417,7 @@ class HttpLoop {
     return r;
   }
 
-  asio::awaitable<std::pair<Response, detail::RouteStats*>> dispatch(Request& req) {
-    auto m = s_.router->match(req.method, req.path());
+  asio::awaitable<std::pair<Response, detail::RouteStats*>> dispatch(Request& req, Router::Match& m) {
     if (m.route == nullptr) {
       Response r = m.status == 405 ? Response::error(405, "method_not_allowed", "method not allowed here")
                                    : Response::error(404, "not_found", "no such resource");
@@ -304,8 +442,15 @@ class HttpLoop {
     co_return std::make_pair(Response::error(500, "internal_error", "internal error"), stats);
   }
 
-  // Writes `resp`; false if the connection failed.
+  // Writes `resp`, counts and logs it; false if the connection failed.
   asio::awaitable<bool> write(const Request& req, Response& resp, detail::RouteStats* stats, bool close) {
+    auto [ec, n] = co_await send(req, resp, close);
+    record(req, stats, resp.status, n, ec ? ec.message() : std::string());
+    co_return !ec;
+  }
+
+  asio::awaitable<std::pair<boost::system::error_code, std::size_t>> send(const Request& req,
+                                                                          const Response& resp, bool close) {
     // Bodies up to kInlineBody travel in the same buffer as the head (one TLS record); larger ones go
     // as a second buffer rather than being copied.
     static constexpr std::size_t kInlineBody = 16 * 1024;
@@ -336,8 +481,14 @@ class HttpLoop {
       std::tie(ec, n) = co_await asio::async_write(stream_, asio::buffer(wire_), nothrow);
     }
     cs_.deadline->disarm();
+    co_return std::make_pair(ec, n);
+  }
+
+  // Counts the answer in the route's metrics and writes the access log line.
+  void record(const Request& req, detail::RouteStats* stats, int status, std::uint64_t bytesOut,
+              const std::string& error) {
     double seconds = std::chrono::duration<double>(Clock::now() - started_).count();
-    s_.count(*stats, resp.status, seconds);
+    s_.count(*stats, status, seconds);
     if (s_.options.access_log) {
       auto ua = req.headers.get("User-Agent");
       s_.log->info("access", {{"request_id", req.request_id},
@@ -346,14 +497,13 @@ class HttpLoop {
                               {"method", req.method},
                               {"target", redactTarget(req.target)},
                               {"route", req.route},
-                              {"status", resp.status},
+                              {"status", status},
                               {"bytes_in", static_cast<std::uint64_t>(bytes_in_)},
-                              {"bytes_out", static_cast<std::uint64_t>(n)},
+                              {"bytes_out", bytesOut},
                               {"duration_ms", seconds * 1000.0},
                               {"user_agent", ua ? *ua : std::string_view()},
-                              {"error", ec ? ec.message() : std::string()}});
+                              {"error", error}});
     }
-    co_return !ec;
   }
 
   // Answers a request that will not reach a handler, then closes. The peer may still be sending (a body
@@ -384,6 +534,12 @@ class HttpLoop {
     if (ec) co_return false;
     // On TLS no close_notify is sent here: the answer is complete (Content-Length), and a slow or
     // hostile peer must not hold the connection open for a TLS shutdown exchange.
+    co_await linger();
+    co_return false;
+  }
+
+  // Before closing on a peer that may still be sending: half-close, then read and discard briefly.
+  asio::awaitable<void> linger() {
     boost::system::error_code ignored;
     sock_.shutdown(tcp::socket::shutdown_send, ignored);
     cs_.deadline->arm(std::chrono::seconds(1));
@@ -393,7 +549,6 @@ class HttpLoop {
       if (rec) break;
       drained += rn;
     }
-    co_return false;
   }
 
   Server::Impl& s_;

@@ -64,7 +64,12 @@ Router& Router::addAsync(std::string method, std::string pattern, AsyncHandler h
   return insert(std::move(method), std::move(pattern), std::move(h));
 }
 
-Router& Router::insert(std::string method, std::string pattern, std::variant<Handler, AsyncHandler> h) {
+Router& Router::addStream(std::string method, std::string pattern, StreamHandler h, StreamRouteOptions o) {
+  return insert(std::move(method), std::move(pattern), StreamRoute{std::move(h), o});
+}
+
+Router& Router::insert(std::string method, std::string pattern,
+                       std::variant<Handler, AsyncHandler, StreamRoute> h) {
   Route r;
   r.name = method + " " + pattern;
   r.method = std::move(method);

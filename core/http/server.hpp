@@ -11,6 +11,8 @@
 //   chunked body growing over max_body_bytes            413  body_too_large
 //   headers not complete within header_timeout          408  header_timeout
 //   body not complete within body_timeout               408  body_timeout
+//     (stream routes, stream.hpp: the route's own max_body_bytes, and body_timeout per read of the
+//     handler; their bodies are never read whole)
 //   Content-Length with Transfer-Encoding, two
 //   Content-Length fields, a transfer coding other than
 //   "chunked", obs-fold, bare LF, no/duplicate Host     400  framing (and the connection is closed)
