@@ -44,9 +44,8 @@ void addClockRoutes(http::Router& router, const http::Admin& admin, std::shared_
 }
 
 void addEndpointsRoute(http::Router& router, const http::Admin& admin, const config::Config& cfg,
-                       std::function<const std::vector<http::BoundListener>&()> bound,
-                       std::function<std::string()> idps) {
-  router.get("/_admin/endpoints", admin.guard([&cfg, bound, idps](http::Request&) {
+                       std::function<const std::vector<http::BoundListener>&()> bound, EndpointParts parts) {
+  router.get("/_admin/endpoints", admin.guard([&cfg, bound, parts](http::Request&) {
     boost::json::object listeners;
     for (const auto& b : bound()) listeners[b.name] = b.url();
     boost::json::object body{{"public_url", cfg.server.public_url},
@@ -58,8 +57,13 @@ void addEndpointsRoute(http::Router& router, const http::Admin& admin, const con
                                {"clock", "/_admin/clock"},
                                {"journal", "/_admin/journal"},
                                {"sps", "/_admin/sps"},
-                               {"users", "/_admin/users"}}},
-                             {"idps", boost::json::parse(idps())}};
+                               {"users", "/_admin/users"},
+                               {"trusted_idps", "/_admin/idps"},
+                               {"sessions", "/_admin/sessions"}}}};
+    for (const auto& [key, part] : parts) {
+      std::string json = part();
+      if (!json.empty()) body[key] = boost::json::parse(json);
+    }
     return http::Response::json(200, boost::json::serialize(body));
   }));
 }

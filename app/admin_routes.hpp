@@ -19,9 +19,10 @@ namespace sportello::app {
 
 void addClockRoutes(http::Router& router, const http::Admin& admin, std::shared_ptr<Clock> clock);
 
-// `idps` returns the mock IdPs' JSON array (IdentityProviders::endpointsJson), "[]" when none run.
+// Each part is a component's own JSON under its key: "idps" (IdentityProviders::endpointsJson), "sp"
+// (the gateway's Service Provider), ...; a part that returns "" is left out.
+using EndpointParts = std::vector<std::pair<std::string, std::function<std::string()>>>;
 void addEndpointsRoute(http::Router& router, const http::Admin& admin, const config::Config& cfg,
-                       std::function<const std::vector<http::BoundListener>&()> bound,
-                       std::function<std::string()> idps);
+                       std::function<const std::vector<http::BoundListener>&()> bound, EndpointParts parts);
 
 }  // namespace sportello::app

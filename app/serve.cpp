@@ -12,6 +12,7 @@
 #include "core/http/admin.hpp"
 #include "core/http/server.hpp"
 #include "core/xml/document.hpp"
+#include "gateway/gateway.hpp"
 #include "mocks/idp/idp.hpp"
 
 namespace sportello::app {
@@ -152,11 +153,25 @@ int serve(const std::vector<std::string>& args) {
     idps = std::move(*created);
     idps->addRoutes(*router, admin);
   }
+  auto gw = gateway::Gateway::create({cfg, *materials, clock, log, metrics});
+  if (!gw) {
+    std::cerr << "serve: gateway: " << gw.error() << "\n";
+    return 1;
+  }
+  (*gw)->addRoutes(*router, admin);
+  if (idps) {
+    // The mock IdPs know the comune's SP from the start, as a federation registry would.
+    for (auto p : {saml::Profile::spid, saml::Profile::cie}) {
+      auto added = idps->registry().add((*gw)->sp().metadata(p), "gateway", p, cfg->mock_idp.development);
+      if (!added) log->error("sp_registration", {{"profile", saml::toString(p)}, {"error", added.error()}});
+    }
+  }
   router->get("/",
               [&](http::Request&) { return http::Response::html(200, statusPage(*cfg, server.bound())); });
   addEndpointsRoute(
       *router, admin, *cfg, [&]() -> const std::vector<http::BoundListener>& { return server.bound(); },
-      [&] { return idps ? idps->endpointsJson() : std::string("[]"); });
+      app::EndpointParts{{"idps", [&] { return idps ? idps->endpointsJson() : std::string("[]"); }},
+                         {"sp", [&] { return (*gw)->endpointsJson(); }}});
 
   if (auto r = server.run(); !r) {
     std::cerr << "serve: " << r.error() << "\n";

@@ -1,6 +1,7 @@
 #include "core/saml/names.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace sportello::saml {
 
@@ -56,6 +57,36 @@ std::string_view toString(Profile p) {
 
 bool isSpidAttribute(std::string_view name) {
   return std::find(kSpidAttributes.begin(), kSpidAttributes.end(), name) != kSpidAttributes.end();
+}
+
+std::string_view attributeLabel(std::string_view name) {
+  static const std::map<std::string_view, std::string_view> labels = {
+      {"spidCode", "Codice identificativo SPID"},
+      {"name", "Nome"},
+      {"familyName", "Cognome"},
+      {"placeOfBirth", "Luogo di nascita"},
+      {"countyOfBirth", "Provincia di nascita"},
+      {"dateOfBirth", "Data di nascita"},
+      {"gender", "Sesso"},
+      {"companyName", "Ragione sociale"},
+      {"registeredOffice", "Sede legale"},
+      {"fiscalNumber", "Codice fiscale"},
+      {"ivaCode", "Partita IVA"},
+      {"idCard", "Documento d'identità"},
+      {"mobilePhone", "Numero di cellulare"},
+      {"email", "Indirizzo email"},
+      {"address", "Indirizzo"},
+      {"digitalAddress", "Domicilio digitale (PEC)"},
+      {"expirationDate", "Scadenza dell'identità"},
+      {"domicileStreetAddress", "Domicilio: indirizzo"},
+      {"domicilePostalCode", "Domicilio: CAP"},
+      {"domicileMunicipality", "Domicilio: comune"},
+      {"domicileProvince", "Domicilio: provincia"},
+      {"domicileNation", "Domicilio: nazione"},
+      {"companyFiscalNumber", "Codice fiscale della persona giuridica"},
+      {"qualification", "Qualifica"}};
+  auto it = labels.find(name);
+  return it == labels.end() ? name : it->second;
 }
 
 }  // namespace sportello::saml

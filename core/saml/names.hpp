@@ -94,4 +94,8 @@ bool isSpidAttribute(std::string_view name);
 inline constexpr std::array<std::string_view, 4> kCieAttributes = {"name", "familyName", "dateOfBirth",
                                                                    "fiscalNumber"};
 
+// The Italian label of a SPID attribute for pages ("fiscalNumber" -> "Codice fiscale"); the name itself
+// when unknown.
+std::string_view attributeLabel(std::string_view name);
+
 }  // namespace sportello::saml

@@ -70,36 +70,6 @@ std::string verdicts(const saml::Report* report, bool development) {
 
 }  // namespace
 
-std::string_view attributeLabel(std::string_view name) {
-  static const std::map<std::string_view, std::string_view> labels = {
-      {"spidCode", "Codice identificativo SPID"},
-      {"name", "Nome"},
-      {"familyName", "Cognome"},
-      {"placeOfBirth", "Luogo di nascita"},
-      {"countyOfBirth", "Provincia di nascita"},
-      {"dateOfBirth", "Data di nascita"},
-      {"gender", "Sesso"},
-      {"companyName", "Ragione sociale"},
-      {"registeredOffice", "Sede legale"},
-      {"fiscalNumber", "Codice fiscale"},
-      {"ivaCode", "Partita IVA"},
-      {"idCard", "Documento d'identità"},
-      {"mobilePhone", "Numero di cellulare"},
-      {"email", "Indirizzo email"},
-      {"address", "Indirizzo"},
-      {"digitalAddress", "Domicilio digitale (PEC)"},
-      {"expirationDate", "Scadenza dell'identità"},
-      {"domicileStreetAddress", "Domicilio: indirizzo"},
-      {"domicilePostalCode", "Domicilio: CAP"},
-      {"domicileMunicipality", "Domicilio: comune"},
-      {"domicileProvince", "Domicilio: provincia"},
-      {"domicileNation", "Domicilio: nazione"},
-      {"companyFiscalNumber", "Codice fiscale della persona giuridica"},
-      {"qualification", "Qualifica"}};
-  auto it = labels.find(name);
-  return it == labels.end() ? name : it->second;
-}
-
 std::string renderLogin(const LoginPageData& d) {
   std::string h = head(d.idp, "Accedi");
   if (!d.error.empty()) h += "<div class=\"alert\" role=\"alert\">" + htmlEscape(d.error) + "</div>\n";
@@ -155,7 +125,7 @@ std::string renderConsent(const ConsentPageData& d) {
   h += "<section>\n<h2>" + htmlEscape(d.sp_name) + " chiede questi dati</h2>\n<p>Utente: <strong>" +
        htmlEscape(d.user_name) + "</strong></p>\n<table><tbody>\n";
   for (const auto& [name, value] : d.attributes) {
-    h += "<tr><th scope=\"row\">" + htmlEscape(std::string(attributeLabel(name))) + "</th><td>" +
+    h += "<tr><th scope=\"row\">" + htmlEscape(std::string(saml::attributeLabel(name))) + "</th><td>" +
          htmlEscape(value) + "</td></tr>\n";
   }
   h += "</tbody></table>\n";
@@ -163,7 +133,7 @@ std::string renderConsent(const ConsentPageData& d) {
     h += "<p>Richiesti ma non disponibili per questo utente: ";
     for (std::size_t i = 0; i < d.missing.size(); ++i) {
       if (i > 0) h += ", ";
-      h += htmlEscape(std::string(attributeLabel(d.missing[i])));
+      h += htmlEscape(std::string(saml::attributeLabel(d.missing[i])));
     }
     h += ".</p>\n";
   }

@@ -53,7 +53,4 @@ std::string renderSessions(const PageIdp& idp, const std::vector<SessionRow>& se
 // A plain information page (e.g. "Disconnessione completata").
 std::string renderInfo(const PageIdp& idp, const std::string& title, const std::string& message);
 
-// "fiscalNumber" -> "Codice fiscale"
-std::string_view attributeLabel(std::string_view name);
-
 }  // namespace sportello::idp
