@@ -118,8 +118,9 @@ int serve(const std::vector<std::string>& args) {
   auto metrics = std::make_shared<Metrics>();
   auto clock = std::make_shared<Clock>();
   auto router = std::make_shared<http::Router>();
-  http::Server server(http::ServerOptions::fromConfig(*cfg, {materials->tls.cert, materials->tls.key, ""}),
-                      router, log, metrics);
+  auto serverOptions = http::ServerOptions::fromConfig(*cfg, {materials->tls.cert, materials->tls.key, ""});
+  serverOptions.listener_client_ca = materials->ca.cert;
+  http::Server server(serverOptions, router, log, metrics);
   if (auto r = server.bind(); !r) {
     std::cerr << "serve: " << r.error() << "\n";
     return 1;

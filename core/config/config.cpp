@@ -199,6 +199,9 @@ void readListener(TableReader t, std::vector<Listener>& listeners, Sources& sour
   }
   source.address_where = t.where("address");
   t.read("tls", listener.tls);
+  if (t.read("client_cert", listener.client_cert) && listener.client_cert && !listener.tls) {
+    t.context().report(t.line("client_cert"), t.path("client_cert"), "needs tls = true");
+  }
   t.finish();
   listeners.push_back(std::move(listener));
   sources.listeners.push_back(std::move(source));
@@ -489,6 +492,112 @@ void readRoute(TableReader t, std::vector<Route>& routes, Sources& sources) {
   sources.routes.push_back(std::move(source));
 }
 
+bool isDigits(std::string_view s, std::size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void checkFiscalCode(TableReader& t, std::string_view key, const std::string& v) {
+  if (!isDigits(v, 11)) {
+    t.context().report(t.line(key), t.path(key),
+                       "expected 11 digits (the creditor's fiscal code), got " + inQuotes(v));
+  }
+}
+
+void readEc(TableReader t, Ec& ec) {
+  t.read("enabled", ec.enabled);
+  if (t.read("database", ec.database)) checkNotEmpty(t, "database", ec.database);
+  t.read("seed_demo", ec.seed_demo);
+  if (t.read("id_broker_pa", ec.id_broker_pa)) checkNotEmpty(t, "id_broker_pa", ec.id_broker_pa);
+  if (t.read("id_station", ec.id_station)) checkNotEmpty(t, "id_station", ec.id_station);
+  t.read("require_client_cert", ec.require_client_cert);
+  t.read("api_key", ec.api_key);
+  t.tables("creditors", [&](TableReader c, std::size_t) {
+    Creditor cr;
+    cr.where = Location{c.context().file, c.line(), 0};
+    if (c.read("fiscal_code", cr.fiscal_code, Need::required))
+      checkFiscalCode(c, "fiscal_code", cr.fiscal_code);
+    if (c.read("company_name", cr.company_name, Need::required))
+      checkNotEmpty(c, "company_name", cr.company_name);
+    c.read("office_name", cr.office_name);
+    if (c.readInt("aux_digit", cr.aux_digit, 0, 3) && cr.aux_digit == 1) {
+      c.context().report(c.line("aux_digit"), c.path("aux_digit"), "aux digit 1 is legacy: use 0, 2 or 3");
+    }
+    c.readInt("segregation_code", cr.segregation_code, 0, 99);
+    c.readInt("application_code", cr.application_code, 0, 99);
+    for (const auto& other : ec.creditors) {
+      if (other.fiscal_code == cr.fiscal_code) {
+        c.context().report(c.line("fiscal_code"), c.path("fiscal_code"),
+                           "duplicate creditor " + inQuotes(cr.fiscal_code));
+      }
+    }
+    c.finish();
+    ec.creditors.push_back(std::move(cr));
+  });
+  if (ec.creditors.empty()) {
+    ec.creditors.push_back({"80012350841", "Comune di Vigata", "Ufficio Tributi", 3, 47, 0, {}});
+    ec.creditors.push_back(
+        {"80002490847", "Libero Consorzio Comunale di Montelusa", "Servizio Tributi", 3, 1, 0, {}});
+  }
+  t.finish();
+}
+
+void readPagopa(TableReader t, Pagopa& p) {
+  t.read("enabled", p.enabled);
+  if (t.read("database", p.database)) checkNotEmpty(t, "database", p.database);
+  std::int64_t v = p.token_validity.count();
+  if (t.read("token_validity_s", v, 1, 1'800)) p.token_validity = std::chrono::seconds(v);
+  if (t.read("id_psp", p.id_psp)) checkNotEmpty(t, "id_psp", p.id_psp);
+  if (t.read("id_broker_psp", p.id_broker_psp)) checkNotEmpty(t, "id_broker_psp", p.id_broker_psp);
+  if (t.read("id_channel", p.id_channel)) checkNotEmpty(t, "id_channel", p.id_channel);
+  if (t.read("password", p.password)) checkNotEmpty(t, "password", p.password);
+  v = p.retry_initial.count();
+  if (t.read("retry_initial_s", v, 1, 86'400)) p.retry_initial = std::chrono::seconds(v);
+  v = p.retry_max.count();
+  if (t.read("retry_max_s", v, 1, 7 * 86'400)) p.retry_max = std::chrono::seconds(v);
+  t.tables("stations", [&](TableReader st, std::size_t) {
+    Station s;
+    s.where = Location{st.context().file, st.line(), 0};
+    if (st.read("ec_fiscal_code", s.ec_fiscal_code, Need::required))
+      checkFiscalCode(st, "ec_fiscal_code", s.ec_fiscal_code);
+    if (st.read("id_broker_pa", s.id_broker_pa, Need::required))
+      checkNotEmpty(st, "id_broker_pa", s.id_broker_pa);
+    if (st.read("id_station", s.id_station, Need::required)) checkNotEmpty(st, "id_station", s.id_station);
+    if (st.read("url", s.url) && !s.url.empty()) {
+      s.url_set = true;
+      checkUrl(st, "url", s.url);
+    }
+    st.readInt("version", s.version, 1, 2);
+    std::vector<std::string> codes;
+    auto readCodes = [&](std::string_view key, std::vector<int>& out) {
+      const toml::node* n = st.take(key);
+      if (n == nullptr) return;
+      const toml::array* a = n->as_array();
+      if (a == nullptr) {
+        st.context().report(st.line(key), st.path(key), "expected an array of two-digit codes");
+        return;
+      }
+      for (const auto& e : *a) {
+        auto i = e.value<std::int64_t>();
+        if (!i || *i < 0 || *i > 99) {
+          st.context().report(st.line(key), st.path(key), "expected codes from 0 to 99");
+          return;
+        }
+        out.push_back(static_cast<int>(*i));
+      }
+    };
+    readCodes("segregation_codes", s.segregation_codes);
+    readCodes("application_codes", s.application_codes);
+    st.read("client_cert", s.client_cert);
+    st.read("timeout_ms", s.timeout, 1);
+    st.finish();
+    p.stations.push_back(std::move(s));
+  });
+  if (p.retry_initial > p.retry_max) {
+    t.context().report(t.line("retry_initial_s"), t.path("retry_initial_s"), "must not exceed retry_max_s");
+  }
+  t.finish();
+}
+
 void readConfig(Context& ctx, const toml::table* root, Config& config, Sources& sources) {
   TableReader t(ctx, root, "", "", 0);
   if (t.read("data_dir", config.data_dir)) checkNotEmpty(t, "data_dir", config.data_dir);
@@ -504,6 +613,8 @@ void readConfig(Context& ctx, const toml::table* root, Config& config, Sources& 
     readExternalIdp(std::move(idp), config.external_idps, sources);
   });
   t.tables("routes", [&](TableReader r, std::size_t) { readRoute(std::move(r), config.routes, sources); });
+  readEc(t.table("ec"), config.ec);
+  readPagopa(t.table("pagopa"), config.pagopa);
   t.finish();
 }
 
@@ -602,6 +713,24 @@ void sortProblems(std::vector<Problem>& problems) {
 
 }  // namespace
 
+// Stations not given in the file: one per built-in creditor, on the built-in EC's station. URLs not set in
+// the file follow public_url.
+void deriveStations(Config& c) {
+  if (c.pagopa.stations.empty() && c.ec.enabled) {
+    for (const auto& cr : c.ec.creditors) {
+      Station s;
+      s.ec_fiscal_code = cr.fiscal_code;
+      s.id_broker_pa = c.ec.id_broker_pa;
+      s.id_station = c.ec.id_station;
+      s.client_cert = true;
+      c.pagopa.stations.push_back(std::move(s));
+    }
+  }
+  for (auto& s : c.pagopa.stations) {
+    if (!s.url_set) s.url = c.server.public_url + "/comune/station";
+  }
+}
+
 std::string Problem::format() const {
   std::string out = where.file;
   if (where.line != 0) out += ":" + std::to_string(where.line);
@@ -662,6 +791,7 @@ Loaded loadString(std::string_view text, const std::string& source_name, const s
   for (auto& idp : config->idps) {
     if (idp.entity_id.empty()) idp.entity_id = config->server.public_url + "/idp/" + idp.name;
   }
+  deriveStations(*config);
   if (!config->log.file.empty()) {
     config->log.file = (std::filesystem::path(base_dir) / config->log.file).lexically_normal().string();
   }
@@ -674,6 +804,7 @@ std::shared_ptr<const Config> withPublicUrl(const Config& config, const std::str
   for (auto& idp : copy->idps) {
     if (!idp.entity_id_set) idp.entity_id = public_url + "/idp/" + idp.name;
   }
+  deriveStations(*copy);
   return copy;
 }
 

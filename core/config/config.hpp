@@ -63,7 +63,8 @@ struct Listener {
   std::string name;  // "main" is the gateway's front door; others: "idp", "pagopa", ...
   Endpoint address;  // port 0 = any free port (reported by --ports-file and the log)
   bool tls = true;
-  Location where;  // for messages that point back at the file
+  Location where;            // for messages that point back at the file
+  bool client_cert = false;  // TLS only: clients must present a certificate from the test CA (mutual TLS)
 };
 
 struct Server {
@@ -175,6 +176,60 @@ struct MockIdp {
   std::size_t journal_size = 200;  // SAML exchanges kept for /_admin/journal
 };
 
+// A creditor (ente creditore) whose debt positions the built-in EC keeps.
+struct Creditor {
+  std::string fiscal_code;  // idPA: 11 digits
+  std::string company_name;
+  std::string office_name = "Ufficio Tributi";
+  int aux_digit = 3;         // notice numbers generated with aux 0, 2 or 3
+  int segregation_code = 0;  // aux 3: the first two digits of every IUV
+  int application_code = 0;  // aux 0
+  Location where;
+};
+
+// The comune's creditor back end (mocks/comune): debt positions (GPD-like REST under /comune/gpd) and
+// its paForNode station (SOAP at /comune/station).
+struct Ec {
+  bool enabled = true;
+  std::string database = "comune.db";  // relative to data_dir
+  bool seed_demo = true;               // believable TARI, canteen, fines... at start (idempotent)
+  std::string id_broker_pa = "80012350841";
+  std::string id_station = "80012350841_01";
+  bool require_client_cert = false;  // the station answers only clients with a test-CA certificate
+  std::string api_key;               // GPD REST: Ocp-Apim-Subscription-Key required when set
+  std::vector<Creditor> creditors;   // default: Comune di Vigata and the province (TEFA share)
+};
+
+// Where the mock node sends paVerifyPaymentNotice / paGetPayment / paSendRT for one creditor.
+struct Station {
+  std::string ec_fiscal_code;  // idPA
+  std::string id_broker_pa;
+  std::string id_station;
+  std::string url;  // the station's SOAP endpoint; default: the built-in EC (<public_url>/comune/station)
+  bool url_set = false;
+  int version = 2;                           // 1: paGetPayment/paSendRT, 2: paGetPaymentV2/paSendRTV2
+  std::vector<int> segregation_codes;        // aux 3 notices routed here; empty = any
+  std::vector<int> application_codes;        // aux 0 notices routed here; empty = any
+  bool client_cert = true;                   // present the node's client certificate (mutual TLS)
+  std::chrono::milliseconds timeout{5'000};  // for the EC's answer; over it: PPT_STAZIONE_INT_PA_TIMEOUT
+  Location where;
+};
+
+// The mock pagoPA node (nodeForPsp SOAP at /pagopa/node) and checkout (/pagopa/checkout).
+struct Pagopa {
+  bool enabled = true;
+  std::string database = "pagopa.db";          // relative to data_dir: payments, tokens, receipts outbox
+  std::chrono::seconds token_validity{1'800};  // at most 30 minutes (activate's expirationTime may shorten)
+  // The PSP that checkout plays, and the credentials nodeForPsp callers must present.
+  std::string id_psp = "SPRTLPSP";
+  std::string id_broker_psp = "SPRTLPSP";
+  std::string id_channel = "SPRTLPSP_01";
+  std::string password = "sportello";
+  std::chrono::seconds retry_initial{2};  // paSendRT retries: first wait, doubling up to retry_max
+  std::chrono::seconds retry_max{300};
+  std::vector<Station> stations;  // default: one per [[ec.creditors]] on the built-in station
+};
+
 struct Config {
   std::string source_file;  // as given (for messages)
   std::string base_dir;     // directory of the source file, for relative paths
@@ -189,6 +244,8 @@ struct Config {
   Sessions sessions;
   std::vector<ExternalIdp> external_idps;
   std::vector<Route> routes;
+  Ec ec;
+  Pagopa pagopa;
 
   const Listener* listener(std::string_view name) const;
   std::string pkiDir() const;  // data_dir / pki.dir, unless pki.dir is absolute
@@ -207,6 +264,9 @@ Loaded loadFile(const std::string& path, const Overrides& overrides = {});
 // A copy with another public URL and everything derived from it (IdP entityIDs not set in the file).
 // `serve` uses it when the file gives no public_url and the main listener got its port at bind time.
 std::shared_ptr<const Config> withPublicUrl(const Config& config, const std::string& public_url);
+// Fills in what [[pagopa.stations]] leaves to defaults (one station per built-in creditor; URLs from
+// public_url). loadString() and withPublicUrl() call it.
+void deriveStations(Config& config);
 // `source_name` stands in for the file name in problems; relative paths resolve against `base_dir`.
 Loaded loadString(std::string_view text, const std::string& source_name, const std::string& base_dir = ".",
                   const Overrides& overrides = {});

@@ -609,7 +609,7 @@ asio::awaitable<void> Server::Impl::runConnection(detail::IoContext& ctx, detail
       co_return;
     }
 
-    asio::ssl::stream<tcp::socket> ssl(std::move(socket), *tls);
+    asio::ssl::stream<tcp::socket> ssl(std::move(socket), *ls.tls_context);
     tcp::socket& sock = ssl.next_layer();
     cs.deadline = std::make_shared<detail::Deadline>(sock.get_executor(), &sock);
     ctx.connections.insert(&cs);

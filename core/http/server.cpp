@@ -88,16 +88,28 @@ Result<void, std::string> Server::start() {
 Result<void, std::string> Server::bind() {
   auto& s = *impl_;
   if (s.started || !s.listeners.empty()) return fail(std::string("server already bound"));
-  bool anyTls = false;
-  for (const auto& l : s.options.listeners) anyTls = anyTls || l.tls;
+  bool anyTls = false, anyMutual = false;
+  for (const auto& l : s.options.listeners) {
+    anyTls = anyTls || l.tls;
+    anyMutual = anyMutual || (l.tls && l.client_cert);
+  }
   if (anyTls) {
     s.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     if (auto r = configureServerContext(*s.tls, s.options.tls); !r) return fail("TLS: " + r.error());
+  }
+  if (anyMutual) {
+    ServerTlsFiles files = s.options.tls;
+    if (files.client_ca.empty()) files.client_ca = s.options.listener_client_ca;
+    if (files.client_ca.empty())
+      return fail(std::string("TLS: a listener wants client certificates but no CA is set"));
+    s.tls_mutual = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    if (auto r = configureServerContext(*s.tls_mutual, files); !r) return fail("TLS: " + r.error());
   }
   auto& io0 = s.contexts.front()->io;
   for (const auto& spec : s.options.listeners) {
     auto ls = std::make_unique<detail::ListenerState>();
     ls->spec = spec;
+    ls->tls_context = spec.client_cert ? s.tls_mutual.get() : s.tls.get();
     auto ep = resolve(io0, spec.address);
     if (!ep) return fail("listener '" + spec.name + "' (" + spec.address.toString() + "): " + ep.error());
     boost::system::error_code ec;

@@ -47,7 +47,10 @@ namespace sportello::http {
 
 struct ServerOptions {
   std::vector<config::Listener> listeners;
-  ServerTlsFiles tls;  // for the TLS listeners
+  ServerTlsFiles
+      tls;  // for the TLS listeners (with tls.client_ca set, every one requires client certificates)
+  // The CA that listeners with client_cert = true verify client certificates against (mutual TLS).
+  std::string listener_client_ca;
   config::Limits limits;
   unsigned threads = 0;  // 0 = one per core
   std::chrono::milliseconds shutdown_grace{10'000};

@@ -153,3 +153,23 @@ TEST(HttpClient, MutualTls) {
     EXPECT_EQ(r->status, 200);
   }
 }
+
+TEST(HttpClient, MutualTlsOnOneListenerOnly) {
+  TestServer ts(testLimits(), [](http::ServerOptions& o) {
+    o.listeners.push_back(config::Listener{"station", {"127.0.0.1", 0}, true, {}, true});
+    o.listener_client_ca = testPki().ca.cert;
+  });
+  http::Client anonymous(pinned());
+  auto open = anonymous.sendSync({true, "127.0.0.1", ts.port("tls")}, getReq("/hello"));
+  ASSERT_TRUE(open) << open.error().message();
+  EXPECT_EQ(open->status, 200);
+  auto refused = anonymous.sendSync({true, "127.0.0.1", ts.port("station")}, getReq("/hello"));
+  EXPECT_FALSE(refused && refused->status == 200) << "a client without certificate was served";
+  http::ClientOptions o = pinned();
+  o.tls.cert = testPki().node_client.cert;
+  o.tls.key = testPki().node_client.key;
+  http::Client node(o);
+  auto r = node.sendSync({true, "127.0.0.1", ts.port("station")}, getReq("/hello"));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->status, 200);
+}

@@ -47,6 +47,7 @@ struct ListenerState {
   Counter* refused = nullptr;  // over max_connections
   Counter* tls_ok = nullptr;
   Counter* tls_failed = nullptr;
+  boost::asio::ssl::context* tls_context = nullptr;  // TLS listeners: Impl::tls, or Impl::tls_mutual
 };
 
 // Per route: requests by status (100..599, registered on first use) and a latency histogram.
@@ -70,6 +71,7 @@ struct Server::Impl {
   std::vector<std::unique_ptr<detail::ListenerState>> listeners;
   std::vector<BoundListener> bound;
   std::unique_ptr<boost::asio::ssl::context> tls;
+  std::unique_ptr<boost::asio::ssl::context> tls_mutual;  // listeners with client_cert = true
   std::optional<boost::asio::signal_set> signals;
   std::optional<boost::asio::steady_timer> grace_timer;
 

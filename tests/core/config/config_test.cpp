@@ -657,6 +657,58 @@ TEST(Gateway, SpidAndCieEntityIdsMustDiffer) {
                   "two entities)"));
 }
 
+// --- pagoPA: the EC and the node ------------------------------------------------------------------
+
+TEST(Pagopa, DefaultsGiveTwoCreditorsAndTheirStationsOnTheBuiltInEc) {
+  auto cfg = load("[server]\npublic_url = \"https://localhost:9443\"\n");
+  ASSERT_TRUE(cfg);
+  ASSERT_EQ(cfg->ec.creditors.size(), 2u);
+  ASSERT_EQ(cfg->pagopa.stations.size(), 2u);
+  EXPECT_EQ(cfg->pagopa.stations[0].url, "https://localhost:9443/comune/station");
+  EXPECT_EQ(cfg->pagopa.stations[0].ec_fiscal_code, cfg->ec.creditors[0].fiscal_code);
+  auto moved = withPublicUrl(*cfg, "https://localhost:1234");
+  EXPECT_EQ(moved->pagopa.stations[1].url, "https://localhost:1234/comune/station");
+}
+
+TEST(Pagopa, StationsGivenInTheFileKeepTheirUrls) {
+  auto cfg = load(R"(
+[[pagopa.stations]]
+ec_fiscal_code = "12345678901"
+id_broker_pa = "12345678901"
+id_station = "12345678901_01"
+url = "https://ec.example.it/pa"
+version = 1
+segregation_codes = [1, 2]
+)");
+  ASSERT_TRUE(cfg);
+  ASSERT_EQ(cfg->pagopa.stations.size(), 1u);
+  EXPECT_EQ(cfg->pagopa.stations[0].url, "https://ec.example.it/pa");
+  EXPECT_EQ(cfg->pagopa.stations[0].version, 1);
+  EXPECT_THAT(cfg->pagopa.stations[0].segregation_codes, ElementsAre(1, 2));
+}
+
+TEST(Pagopa, BadValuesAreReportedWithTheirKeys) {
+  EXPECT_THAT(
+      problemsInText(R"([[server.listeners]]
+name = "main"
+address = "127.0.0.1:0"
+tls = false
+client_cert = true
+[[ec.creditors]]
+fiscal_code = "8001235084"
+company_name = "x"
+aux_digit = 1
+[pagopa]
+retry_initial_s = 600
+retry_max_s = 60
+)"),
+      ElementsAre("t.toml:5: server.listeners[0].client_cert: needs tls = true",
+                  "t.toml:7: ec.creditors[0].fiscal_code: expected 11 digits (the creditor's fiscal code), "
+                  "got \"8001235084\"",
+                  "t.toml:9: ec.creditors[0].aux_digit: aux digit 1 is legacy: use 0, 2 or 3",
+                  "t.toml:11: pagopa.retry_initial_s: must not exceed retry_max_s"));
+}
+
 TEST(ShippedConfig, DefaultLoadsWithoutProblems) {
   Loaded loaded = loadFile(kConfigDir + "sportello.toml");
   ASSERT_TRUE(loaded) << ::testing::PrintToString(formatted(loaded.error()));
