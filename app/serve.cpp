@@ -7,6 +7,7 @@
 
 #include "app/admin_routes.hpp"
 #include "app/commands.hpp"
+#include "app/comune_wiring.hpp"
 #include "app/options.hpp"
 #include "app/status_page.hpp"
 #include "core/http/admin.hpp"
@@ -23,9 +24,13 @@ namespace {
 // is ready. Written to a temporary file and
 // renamed, so that a script polling for the file never reads half of it.
 bool writePortsFile(const std::string& path, const std::vector<http::BoundListener>& bound,
-                    const std::string& ca, std::string& error) {
+                    const std::string& ca, const std::string& public_url, std::string& error) {
   std::string json = "{\"pid\":" + std::to_string(::getpid()) + ",\"ca\":";
   appendJsonString(json, ca);
+  // Browsers must start at public_url: cookies set under another host name (127.0.0.1 vs localhost) do
+  // not come back when the IdP posts to the ACS under the public one.
+  json += ",\"public_url\":";
+  appendJsonString(json, public_url);
   json += ",\"listeners\":{";
   for (std::size_t i = 0; i < bound.size(); ++i) {
     const auto& b = bound[i];
@@ -154,7 +159,13 @@ int serve(const std::vector<std::string>& args) {
     idps = std::move(*created);
     idps->addRoutes(*router, admin);
   }
-  auto gw = gateway::Gateway::create({cfg, *materials, clock, log, metrics});
+  auto listenerUrl = [&server](std::string_view name) -> std::string {
+    for (const auto& b : server.bound()) {
+      if (b.name == name) return b.url();
+    }
+    return {};
+  };
+  auto gw = gateway::Gateway::create({cfg, *materials, clock, log, metrics, listenerUrl});
   if (!gw) {
     std::cerr << "serve: gateway: " << gw.error() << "\n";
     return 1;
@@ -167,27 +178,39 @@ int serve(const std::vector<std::string>& args) {
       if (!added) log->error("sp_registration", {{"profile", saml::toString(p)}, {"error", added.error()}});
     }
   }
+  auto comune = ComuneComponents::create({cfg, *materials, clock, log, metrics}, *router, admin);
+  if (!comune) {
+    std::cerr << "serve: " << comune.error() << "\n";
+    return 1;
+  }
   router->get("/",
               [&](http::Request&) { return http::Response::html(200, statusPage(*cfg, server.bound())); });
   addEndpointsRoute(
       *router, admin, *cfg, [&]() -> const std::vector<http::BoundListener>& { return server.bound(); },
       app::EndpointParts{{"idps", [&] { return idps ? idps->endpointsJson() : std::string("[]"); }},
-                         {"sp", [&] { return (*gw)->endpointsJson(); }}});
+                         {"sp", [&] { return (*gw)->endpointsJson(); }},
+                         {"comune", [&] { return (*comune)->endpointsJson(); }}});
 
   if (auto r = server.run(); !r) {
     std::cerr << "serve: " << r.error() << "\n";
     return 1;
   }
+  (*comune)->start(server);
   server.stopOnSignals();
   const std::string caPath = std::filesystem::absolute(materials->ca.cert).lexically_normal().string();
-  if (!portsFile.empty() && !writePortsFile(portsFile, server.bound(), caPath, error)) {
+  if (!portsFile.empty() &&
+      !writePortsFile(portsFile, server.bound(), caPath, cfg->server.public_url, error)) {
     log->error("ports_file", {{"error", error}});
     server.shutdown();
     server.wait();
     return 1;
   }
-  log->info("ready", {{"config", file}, {"data_dir", cfg->data_dir}, {"version", SPORTELLO_VERSION}});
+  log->info("ready", {{"config", file},
+                      {"data_dir", cfg->data_dir},
+                      {"public_url", cfg->server.public_url},
+                      {"version", SPORTELLO_VERSION}});
   server.wait();
+  (*comune)->stop();
   return 0;
 }
 

@@ -121,8 +121,8 @@ Result<std::unique_ptr<Gateway>, std::string> Gateway::create(Options options) {
       {g->o_.config, std::move(*key), g->o_.clock, g->o_.log, g->o_.metrics, g->trust_, g->sessions_});
   if (!sp) return fail(sp.error());
   g->sp_ = std::move(*sp);
-  g->proxy_ = std::make_unique<Proxy>(
-      Proxy::Options{g->o_.config, g->sp_.get(), g->o_.log, g->o_.metrics, g->o_.materials.ca.cert});
+  g->proxy_ = std::make_unique<Proxy>(Proxy::Options{g->o_.config, g->sp_.get(), g->o_.log, g->o_.metrics,
+                                                     g->o_.materials.ca.cert, g->o_.listener_url});
   return g;
 }
 

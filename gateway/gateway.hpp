@@ -12,6 +12,7 @@
 //   POST   /_admin/sessions/reset  ends every session and login in progress (between CI tests)
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,8 @@ class Gateway {
     std::shared_ptr<Clock> clock;
     std::shared_ptr<Logger> log;
     std::shared_ptr<Metrics> metrics;
+    // For [[routes]] with upstream = "listener:<name>": the URL that listener got at bind time.
+    std::function<std::string(std::string_view name)> listener_url;
   };
   // Loads the SP key, builds the trust list (fetching metadata URLs) and the metadata. Start-up errors
   // name the IdP and the file or URL.

@@ -19,7 +19,10 @@ std::string wrap(const std::string& administration, const std::string& title, co
 std::string identityList(const Identity& who) {
   std::string h = "<dl class=\"identity\">\n";
   for (const auto& [name, value] : who.attributes) {
-    h += "<dt>" + escape(saml::attributeLabel(name)) + "</dt><dd>" + escape(value) + "</dd>\n";
+    // The codice fiscale as citizens know it, without the "TINIT-" of the SAML attribute.
+    std::string_view shown = value;
+    if (name == "fiscalNumber" && shown.starts_with("TINIT-")) shown.remove_prefix(6);
+    h += "<dt>" + escape(saml::attributeLabel(name)) + "</dt><dd>" + escape(shown) + "</dd>\n";
   }
   h += "<dt>Livello di autenticazione</dt><dd>" +
        std::string(who.profile == saml::Profile::cie ? "CIE, " : "SPID ") + "livello " +
@@ -115,8 +118,7 @@ std::string loggedOutPage(const std::string& administration, bool everywhere, co
 }
 
 std::string errorPage(const ErrorData& d) {
-  std::string b = "<div class=\"alert\" role=\"alert\"><p><strong>" + escape(d.title) + "</strong></p><p>" +
-                  escape(d.message) + "</p></div>\n";
+  std::string b = "<div class=\"alert\" role=\"alert\"><p>" + escape(d.message) + "</p></div>\n";
   b += "<p><a class=\"btn\" href=\"" + escape(d.retry_url) + "\">Riprova l'accesso</a></p>\n";
   b += "<details class=\"card\"><summary>Per sviluppatori</summary>\n";
   if (!d.rule.empty()) b += "<p>Regola non superata: <code>" + escape(d.rule) + "</code></p>\n";

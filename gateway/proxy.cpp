@@ -88,7 +88,18 @@ Proxy::Proxy(Options options) : o_(std::move(options)) {
   for (const auto& rc : o_.config->routes) {
     auto r = std::make_shared<Route>();
     r->cfg = rc;
-    auto url = http::parseUrl(rc.upstream);  // checked by the config loader
+    std::string upstream = rc.upstream;
+    if (upstream.starts_with("listener:")) {
+      auto slash = upstream.find('/');
+      std::string name = upstream.substr(9, slash == std::string::npos ? std::string::npos : slash - 9);
+      std::string base = o_.listener_url ? o_.listener_url(name) : std::string();
+      if (base.empty()) {
+        o_.log->error("proxy_route", {{"route", rc.prefix}, {"error", "listener " + name + " is not bound"}});
+        continue;
+      }
+      upstream = base + (slash == std::string::npos ? std::string() : upstream.substr(slash));
+    }
+    auto url = http::parseUrl(upstream);  // checked by the config loader
     if (!url) continue;
     r->origin = url->origin;
     r->base_path = url->target.substr(0, url->target.find('?'));
@@ -116,11 +127,6 @@ http::Client::Stats Proxy::upstreamStats() const {
 void Proxy::addRoutes(http::Router& router) {
   for (const auto& route : routes_) {
     const std::string prefix = route->cfg.prefix;
-    // "/servizi/tributi" without its slash goes to the prefix, as a directory would.
-    std::string bare = prefix.substr(0, prefix.size() - 1);
-    if (!bare.empty()) {
-      router.get(bare, [prefix](http::Request&) { return http::Response::redirect(301, prefix); });
-    }
     http::StreamRouteOptions so;
     so.max_body_bytes = route->cfg.max_body_bytes;
     router.addStream(
@@ -128,6 +134,8 @@ void Proxy::addRoutes(http::Router& router) {
         [this, route](http::Request& req, http::BodyReader& body,
                       http::ResponseWriter& out) -> asio::awaitable<std::optional<http::Response>> {
           const auto& rc = route->cfg;
+          // "/servizi/tributi" without its slash goes to the prefix, as a directory would.
+          if (req.path().size() + 1 == rc.prefix.size()) co_return http::Response::redirect(301, rc.prefix);
           // Nothing that claims an identity or a path through other proxies gets through from outside.
           req.headers.removePrefix(identity_header::prefix);
           req.headers.remove("Forwarded");
@@ -162,6 +170,8 @@ void Proxy::addRoutes(http::Router& router) {
           };
 
           std::shared_ptr<const Session> session;
+          // Public routes still learn who is there when a session exists (a personalised home page).
+          if (rc.auth == "none") session = o_.sp->sessionOf(req);
           if (rc.auth != "none") {
             session = o_.sp->sessionOf(req);
             bool fits = session != nullptr;

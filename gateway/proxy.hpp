@@ -1,7 +1,8 @@
 // The identity-aware reverse proxy: [[routes]] path prefixes forwarded to the comune's services.
 //
 // Per request: every incoming identity header (X-Sportello-*), Forwarded and X-Forwarded-* is removed
-// first, whatever the route; the route's authentication is enforced (no session, another profile or a
+// first, whatever the route; on auth = "none" routes the identity is added when the browser happens to
+// have a session; otherwise the route's authentication is enforced (no session, another profile or a
 // lower level than min_level: a browser is sent to the login with the original path as `next`, an API
 // client gets 401 JSON with the login URL); then the citizen's identity is added as headers (README,
 // "Identity headers"), X-Forwarded-For/Proto/Host and X-Request-Id are set, and the gateway's own
@@ -11,6 +12,7 @@
 // with the rule in the log line "proxy_error".
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +52,8 @@ class Proxy {
     std::shared_ptr<Logger> log;
     std::shared_ptr<Metrics> metrics;
     std::string upstream_ca;  // to trust for https upstreams (the test CA)
+    // Resolves "listener:<name>" upstreams to the listener's URL as bound ("http://127.0.0.1:40123").
+    std::function<std::string(std::string_view name)> listener_url;
   };
   explicit Proxy(Options options);
   ~Proxy();

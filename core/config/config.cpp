@@ -477,7 +477,9 @@ void readRoute(TableReader t, std::vector<Route>& routes, Sources& sources) {
     }
   }
   source.name_where = t.where("prefix");
-  if (t.read("upstream", r.upstream, Need::required)) checkUrl(t, "upstream", r.upstream);
+  if (t.read("upstream", r.upstream, Need::required) && !r.upstream.starts_with("listener:")) {
+    checkUrl(t, "upstream", r.upstream);
+  }
   if (t.read("auth", r.auth) && r.auth != "none" && r.auth != "spid" && r.auth != "cie" && r.auth != "any") {
     t.context().report(t.line("auth"), t.path("auth"),
                        "expected \"none\", \"spid\", \"cie\" or \"any\", got " + inQuotes(r.auth));
@@ -693,6 +695,16 @@ void checkAcross(Context& ctx, const Config& config, const Sources& sources) {
                                            " (also " + sources.routes[i].key + ")"});
         break;
       }
+    }
+  }
+  for (std::size_t j = 0; j < config.routes.size(); ++j) {
+    const std::string& up = config.routes[j].upstream;
+    if (!up.starts_with("listener:")) continue;
+    std::string name = up.substr(9, up.find('/') == std::string::npos ? std::string::npos : up.find('/') - 9);
+    if (config.listener(name) == nullptr) {
+      ctx.problems.push_back(Problem{
+          sources.routes[j].name_where, sources.routes[j].key + ".upstream",
+          "no listener named " + inQuotes(name) + " (listener:<name> names one of server.listeners)"});
     }
   }
   if (config.sp.entity_id == config.sp.cie_entity_id) {

@@ -224,7 +224,8 @@ std::string postForm(std::string_view action, bool is_request, std::string_view 
   std::string html =
       "<!doctype html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><title>Reindirizzamento in "
       "corso</title>"
-      "</head>\n<body onload=\"document.forms[0].submit()\">\n<form method=\"post\" action=\"" +
+      "</head>\n<body onload=\"document.forms[0].submit()\">\n<h1>Reindirizzamento in corso</h1>\n"
+      "<form method=\"post\" action=\"" +
       htmlEscape(action) + "\">\n<input type=\"hidden\" name=\"" +
       (is_request ? "SAMLRequest" : "SAMLResponse") + "\" value=\"" + base64Encode(xml) + "\">\n";
   if (relay_state)

@@ -27,7 +27,7 @@ button:focus,input:focus,select:focus{outline:3px solid #ffbf47;outline-offset:2
 .alert{border-left:6px solid #a61919;background:#fdecec;padding:.75rem 1rem;margin-bottom:1rem}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.35rem .4rem;border-bottom:1px solid #e6e9f2;vertical-align:top}
 .pass{color:#00805c}.fail{color:#a61919;font-weight:600}.na{color:#5c6f82}
-code{background:#eef3fb;padding:.05rem .25rem;border-radius:3px;word-break:break-all}
+code{background:#eef3fb;padding:.05rem .25rem;border-radius:3px;overflow-wrap:anywhere}
 details summary{cursor:pointer;font-weight:600}
 </style>)";
 

@@ -57,7 +57,14 @@ display_name = "CIE (test)"
     ASSERT_TRUE(idps) << idps.error();
     mockIdps = std::move(*idps);
     mockIdps->addRoutes(*router, admin);
-    auto gw = gateway::Gateway::create({cfg, testPki(), clock, log.logger(), metrics});
+    beforeGateway();
+    auto listenerUrl = [this](std::string_view name) -> std::string {
+      for (const auto& b : server->bound()) {
+        if (b.name == name) return b.url();
+      }
+      return {};
+    };
+    auto gw = gateway::Gateway::create({cfg, testPki(), clock, log.logger(), metrics, listenerUrl});
     ASSERT_TRUE(gw) << gw.error();
     gateway = std::move(*gw);
     gateway->addRoutes(*router, admin);
@@ -69,6 +76,7 @@ display_name = "CIE (test)"
     browser = std::make_unique<Browser>(http::Origin{true, "127.0.0.1", port}, testPki().ca.cert);
   }
   virtual void beforeRun() {}
+  virtual void beforeGateway() {}  // cfg, clock and router exist; the server is bound, not running
 
   void TearDown() override {
     if (server) {
