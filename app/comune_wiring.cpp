@@ -6,6 +6,7 @@
 #include "mocks/comune/gpd_api.hpp"
 #include "mocks/comune/portal.hpp"
 #include "mocks/comune/seed.hpp"
+#include "mocks/comune/station.hpp"
 
 namespace sportello::app {
 
@@ -14,6 +15,7 @@ struct ComuneComponents::Impl {
   std::shared_ptr<comune::DebtPositions> positions;
   std::unique_ptr<comune::GpdApi> gpd;
   std::unique_ptr<comune::Portal> portal;
+  std::unique_ptr<comune::Station> station;
 };
 
 namespace {
@@ -76,6 +78,9 @@ Result<std::unique_ptr<ComuneComponents>, std::string> ComuneComponents::create(
         comune::GpdApi::Options{impl->positions, impl->o.log, cfg.ec.api_key, demo});
     impl->gpd->addRoutes(router, "/comune/gpd");
     impl->gpd->addAdminRoutes(router, admin);
+    impl->station = std::make_unique<comune::Station>(comune::Station::Options{
+        impl->o.config, impl->positions, impl->o.clock, impl->o.log, impl->o.metrics});
+    impl->station->addRoutes(router, admin);
   }
 
   comune::Portal::Options po;

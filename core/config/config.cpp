@@ -538,7 +538,7 @@ void readEc(TableReader t, Ec& ec) {
   if (ec.creditors.empty()) {
     ec.creditors.push_back({"80012350841", "Comune di Vigata", "Ufficio Tributi", 3, 47, 0, {}});
     ec.creditors.push_back(
-        {"80002490847", "Libero Consorzio Comunale di Montelusa", "Servizio Tributi", 3, 1, 0, {}});
+        {"80002490847", "Libero Consorzio Comunale di Montelusa", "Servizio Tributi", 3, 48, 0, {}});
   }
   t.finish();
 }
