@@ -310,6 +310,11 @@ Check attributesRule(const A& a, const R&, const C&) {
     if (!seen.insert(*attr.name).second)
       return Check::fail("Attribute " + *attr.name + " appears twice: which value counts would be a guess");
     if (attr.values.empty()) return Check::fail("Attribute " + *attr.name + " has no AttributeValue");
+    // SPID and CIE attributes are single-valued: with two fiscal numbers, which citizen logged in?
+    if (attr.values.size() > 1) {
+      return Check::fail("Attribute " + *attr.name + " has " + std::to_string(attr.values.size()) +
+                         " AttributeValues; SPID attributes have exactly one");
+    }
     for (const Opt& v : attr.values) {
       if (!v) return Check::fail("a value of Attribute " + *attr.name + " holds markup, not plain text");
     }

@@ -226,6 +226,15 @@ TEST(ResponseRules, EveryRuleFails) {
              xmlNodePtr firstAttr = xml::children(st, ns::assertion, "Attribute").front();
              xmlAddNextSibling(firstAttr, xmlCopyNode(firstAttr, 1));  // the same Name twice
            }),
+      tree("assertion.attributes",
+           [](xml::Document& d) {
+             // One Attribute, two AttributeValues: two citizens in one Assertion (found by the pysaml2
+             // interop probe: the proxy and /sessione named different ones).
+             xmlNodePtr st = path(assertionOf(d), {"AttributeStatement"});
+             xmlNodePtr firstAttr = xml::children(st, ns::assertion, "Attribute").front();
+             xmlNodePtr value = xml::children(firstAttr, ns::assertion, "AttributeValue").front();
+             xmlAddNextSibling(value, xmlCopyNode(value, 1));
+           }),
   };
   std::vector<std::string> covered;
   for (const auto& f : cases) {
