@@ -1,7 +1,5 @@
 #include "gateway/proxy.hpp"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <memory>
 
@@ -28,18 +26,6 @@ struct Proxy::Route {
 namespace {
 
 constexpr std::size_t kPiece = 64 * 1024;
-
-std::string sessionRef(const std::string& id) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(id.data()), id.size(), d);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (int i = 0; i < 12; ++i) {
-    out += hex[d[i] >> 4];
-    out += hex[d[i] & 0xF];
-  }
-  return out;
-}
 
 bool wantsHtml(const http::Request& req) {
   auto accept = req.headers.get("Accept");
@@ -73,7 +59,7 @@ void addIdentityHeaders(const Session& s, http::Headers& h) {
   h.add(std::string(identity_header::level), std::to_string(static_cast<int>(i.level)));
   h.add(std::string(identity_header::auth), std::string(saml::toString(i.profile)));
   h.add(std::string(identity_header::idp), http::percentEncode(i.idp_entity_id));
-  h.add(std::string(identity_header::session), sessionRef(s.id));
+  h.add(std::string(identity_header::session), s.ref);
   for (const auto& [name, value] : i.attributes) {
     if (name == "fiscalNumber" || name == "name" || name == "familyName") continue;
     h.add(std::string(identity_header::attribute) + name, http::percentEncode(value));
@@ -232,7 +218,7 @@ void Proxy::addRoutes(http::Router& router) {
                               e.message());
           }
           auto& stream = **opened;
-          auto piece = std::make_unique<char[]>(kPiece);
+          auto piece = std::make_unique_for_overwrite<char[]>(kPiece);  // no 64 KiB memset per request
           if (body.hasBody()) {
             for (;;) {
               auto n = co_await body.read(std::span<char>(piece.get(), kPiece));

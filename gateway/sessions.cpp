@@ -1,6 +1,7 @@
 #include "gateway/sessions.hpp"
 
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -40,6 +41,22 @@ std::string randomToken() {
   if (bits > 0) out.push_back(alphabet[(acc << (6 - bits)) & 0x3F]);
   return out;
 }
+
+namespace {
+
+std::string referenceOf(const std::string& id) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(id.data()), id.size(), d);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 12; ++i) {
+    out += hex[d[i] >> 4];
+    out += hex[d[i] & 0xF];
+  }
+  return out;
+}
+
+}  // namespace
 
 SessionStore::SessionStore(config::Sessions options, std::shared_ptr<Clock> clock)
     : options_(std::move(options)), clock_(std::move(clock)) {}
@@ -86,6 +103,7 @@ void SessionStore::evictLocked(Clock::time_point now) {
 std::shared_ptr<const Session> SessionStore::create(Identity identity) {
   auto s = std::make_shared<Session>();
   s->id = randomToken();
+  s->ref = referenceOf(s->id);
   s->identity = std::move(identity);
   s->created = clock_->now();
   std::lock_guard lock(mu_);

@@ -46,6 +46,7 @@ struct Identity {
 
 struct Session {
   std::string id;
+  std::string ref;  // an opaque reference for upstreams and logs (a hash of the id, never the id itself)
   Identity identity;
   Clock::time_point created;
 };

@@ -143,6 +143,8 @@ asio::awaitable<Result<std::unique_ptr<detail::ClientConn>, ClientError>> Client
     const Origin& o, std::chrono::milliseconds timeout) {
   auto ex = co_await asio::this_coro::executor;
   auto c = std::make_unique<detail::ClientConn>();
+  // Room for a typical answer in one read: an empty flat_buffer makes Beast read 512 bytes at a time.
+  c->buf.reserve(16 * 1024);
   if (o.tls) {
     if (!tls) co_return fail(ClientError{ClientErrc::tls_handshake, "TLS client context: " + tls_error});
     c->ssl = std::make_unique<asio::ssl::stream<tcp::socket>>(ex, *tls);

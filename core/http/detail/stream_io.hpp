@@ -188,8 +188,11 @@ class ConnResponseWriter final : public ResponseWriter {
       if (ctx_.header_dropped) ctx_.header_dropped(name);
     }
     status_ = head.status;
-    head_written_ = true;  // even if the write fails: something may have reached the client
-    co_return co_await send(wire_, {});
+    // The head waits in wire_ for the first piece of body (or finish()), so that a small answer leaves
+    // in one write and one TLS record: Asio's TLS stream writes each buffer of a sequence separately.
+    head_written_ = true;
+    head_pending_ = true;
+    co_return true;
   }
 
   boost::asio::awaitable<bool> writeBody(std::string_view bytes) override {
@@ -200,11 +203,18 @@ class ConnResponseWriter final : public ResponseWriter {
       co_return false;
     }
     written_ += bytes.size();
-    if (no_body_) co_return true;  // HEAD, 204, 304: accepted and discarded
-    if (!chunked_) co_return co_await send(bytes, {});
-    // Small pieces travel with their framing in one buffer (one TLS record); large ones are sent as they
-    // are, since they span several records anyway.
-    wire_.clear();
+    if (no_body_) co_return true;  // HEAD, 204, 304: accepted and discarded (finish() sends the head)
+    // wire_ holds the pending head, if any. Small pieces travel with it and their framing in one buffer
+    // (one TLS record); large ones are sent as they are, since they span several records anyway.
+    if (!head_pending_) wire_.clear();
+    head_pending_ = false;
+    if (!chunked_) {
+      if (bytes.size() <= kCopyBelow) {
+        wire_.append(bytes);
+        co_return co_await send(wire_, {});
+      }
+      co_return co_await send(wire_, bytes);
+    }
     appendChunkSize(wire_, bytes.size());
     if (bytes.size() <= kCopyBelow) {
       wire_.append(bytes);
@@ -221,9 +231,12 @@ class ConnResponseWriter final : public ResponseWriter {
       failed_ = true;
       co_return false;
     }
-    if (chunked_ && !no_body_) {
-      static constexpr std::string_view kLast = "0\r\n\r\n";
-      if (!co_await send(kLast, {})) co_return false;
+    if (!head_pending_) wire_.clear();
+    head_pending_ = false;
+    if (chunked_ && !no_body_) wire_ += "0\r\n\r\n";
+    if (!wire_.empty()) {
+      const bool sent = co_await send(wire_, {});
+      if (!sent) co_return false;
     }
     finished_ = true;
     co_return true;
@@ -258,6 +271,7 @@ class ConnResponseWriter final : public ResponseWriter {
   WriterContext ctx_;
   std::string wire_;
   bool head_written_ = false, finished_ = false, failed_ = false, close_ = false;
+  bool head_pending_ = false;  // serialised in wire_, not sent yet
   bool no_body_ = false, chunked_ = false;
   std::optional<std::uint64_t> declared_;
   std::uint64_t written_ = 0;
