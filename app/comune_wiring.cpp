@@ -7,6 +7,8 @@
 #include "mocks/comune/portal.hpp"
 #include "mocks/comune/seed.hpp"
 #include "mocks/comune/station.hpp"
+#include "mocks/pagopa/checkout.hpp"
+#include "mocks/pagopa/node.hpp"
 
 namespace sportello::app {
 
@@ -16,6 +18,8 @@ struct ComuneComponents::Impl {
   std::unique_ptr<comune::GpdApi> gpd;
   std::unique_ptr<comune::Portal> portal;
   std::unique_ptr<comune::Station> station;
+  std::unique_ptr<node::Node> node;
+  std::unique_ptr<checkout::Checkout> checkout;
 };
 
 namespace {
@@ -83,6 +87,25 @@ Result<std::unique_ptr<ComuneComponents>, std::string> ComuneComponents::create(
     impl->station->addRoutes(router, admin);
   }
 
+  if (cfg.pagopa.enabled) {
+    auto created = node::Node::create({impl->o.config, impl->o.materials, impl->o.clock, impl->o.log,
+                                       impl->o.metrics, underDataDir(cfg, cfg.pagopa.database)});
+    if (!created) return fail("pagopa node: " + created.error());
+    impl->node = std::move(*created);
+    impl->node->addRoutes(router, admin);
+    checkout::Checkout::Options co;
+    co.config = impl->o.config;
+    co.node_url = publicUrl + "/pagopa/node";
+    co.node_tls.ca = impl->o.materials.ca.cert;
+    co.clock = impl->o.clock;
+    co.log = impl->o.log;
+    co.metrics = impl->o.metrics;
+    auto shop = checkout::Checkout::create(co);
+    if (!shop) return fail("pagopa checkout: " + shop.error());
+    impl->checkout = std::move(*shop);
+    impl->checkout->addRoutes(router);
+  }
+
   comune::Portal::Options po;
   po.administration = cfg.sp.organization;
   po.public_url = publicUrl;
@@ -97,9 +120,13 @@ Result<std::unique_ptr<ComuneComponents>, std::string> ComuneComponents::create(
   return std::unique_ptr<ComuneComponents>(new ComuneComponents(std::move(impl)));
 }
 
-void ComuneComponents::start(http::Server&) {}
+void ComuneComponents::start(http::Server& server) {
+  if (impl_->node) impl_->node->start(server);
+}
 
-void ComuneComponents::stop() {}
+void ComuneComponents::stop() {
+  if (impl_ && impl_->node) impl_->node->stop();
+}
 
 std::string ComuneComponents::endpointsJson() const {
   std::string url = impl_->o.config->server.public_url;
@@ -109,6 +136,12 @@ std::string ComuneComponents::endpointsJson() const {
   appendJsonString(j, url + "/comune/station");
   j += ",\"portal\":";
   appendJsonString(j, url + "/portale/");
+  j += ",\"node\":";
+  appendJsonString(j, url + "/pagopa/node");
+  j += ",\"checkout\":";
+  appendJsonString(j, url + "/pagopa/checkout/");
+  j += ",\"carts\":";
+  appendJsonString(j, url + "/pagopa/checkout/ec/v1/carts");
   j += "}";
   return j;
 }
