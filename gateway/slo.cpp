@@ -82,8 +82,7 @@ http::Response ServiceProvider::logout(http::Request& req) {
     resp = page(200, saml::postForm(spec.destination, true, doc->serialize(), std::nullopt));
   } else {
     std::string q = saml::encodeRedirect(doc->serialize(), true, std::nullopt, &o_.key);
-    resp = http::Response::redirect(
-        302, spec.destination + (spec.destination.find('?') == std::string::npos ? "?" : "&") + q);
+    resp = http::Response::redirect(302, saml::redirectUrl(spec.destination, q));
   }
   resp.headers.add("Set-Cookie", cleared);
   return resp;
@@ -196,8 +195,7 @@ http::Response ServiceProvider::slo(http::Request& req, saml::Profile profile) {
   if (!answer) return reject(500, answer.error().rule, answer.error().message);
   if (post) return page(200, saml::postForm(spec.destination, false, answer->serialize(), relay));
   std::string q = saml::encodeRedirect(answer->serialize(), false, relay, &o_.key);
-  return http::Response::redirect(
-      302, spec.destination + (spec.destination.find('?') == std::string::npos ? "?" : "&") + q);
+  return http::Response::redirect(302, saml::redirectUrl(spec.destination, q));
 }
 
 }  // namespace sportello::gateway

@@ -246,8 +246,7 @@ http::Response ServiceProvider::startLogin(http::Request& req, const TrustedIdp&
     resp = page(200, saml::postForm(destination, true, doc.serialize(), relay));
   } else {
     std::string q = saml::encodeRedirect(doc.serialize(), true, relay, &o_.key);
-    resp = http::Response::redirect(
-        302, destination + (destination.find('?') == std::string::npos ? "?" : "&") + q);
+    resp = http::Response::redirect(302, saml::redirectUrl(destination, q));
     resp.headers.set("Cache-Control", "no-store");
   }
   resp.headers.add("Set-Cookie", setCookie(kLoginCookie, nonce, "None", cfg.sessions.login_timeout));

@@ -220,6 +220,13 @@ Result<PostMessage, BindingError> decodePost(std::string_view form_body, const L
   return m;
 }
 
+std::string redirectUrl(std::string_view location, std::string_view query) {
+  std::string url(location);
+  url += location.find('?') == std::string_view::npos ? '?' : '&';
+  url += query;
+  return url;
+}
+
 std::string postForm(std::string_view action, bool is_request, std::string_view xml, const Opt& relay_state) {
   std::string html =
       "<!doctype html>\n<html lang=\"it\"><head><meta charset=\"utf-8\"><title>Reindirizzamento in "

@@ -49,6 +49,9 @@ std::string encodeRedirect(std::string_view xml, bool is_request, const Opt& rel
                            const xml::SigningKey* key,
                            xml::SignatureAlgorithm alg = xml::SignatureAlgorithm::rsa_sha256);
 
+// `location` with the encoded query appended ('?' or '&' as the location already has a query or not).
+std::string redirectUrl(std::string_view location, std::string_view query);
+
 struct PostMessage {
   bool is_request = true;
   std::string xml;

@@ -552,8 +552,7 @@ struct IdentityProviders::Impl {
     std::string x = doc->serialize();
     if (post) return htmlPage(200, saml::postForm(to.location, request, x, relay));
     std::string q = saml::encodeRedirect(x, request, relay, &idp.key);
-    return http::Response::redirect(
-        302, to.location + (to.location.find('?') == std::string::npos ? "?" : "&") + q);
+    return http::Response::redirect(302, saml::redirectUrl(to.location, q));
   }
 
   // Decodes either binding; verifies the sender's signature with its registered certificates.
